@@ -1,0 +1,116 @@
+using System.Globalization;
+using Azure.Data.Tables;
+
+namespace FunctionsRouter.Gateway.Aliases;
+
+/// <summary>
+/// Reads an alias table row. Lenient about column types, because rows edited by hand (Storage Explorer, the portal)
+/// often hold numbers and booleans as strings; strict about meaning: a row it cannot use is reported, not guessed.
+/// </summary>
+internal static class AliasRowReader
+{
+    public const string DeploymentColumn = "Deployment";
+    public const string EndpointColumn = "Endpoint";
+    public const string EnabledColumn = "Enabled";
+    public const string PriorityColumn = "Priority";
+    public const string WeightColumn = "Weight";
+    public const string DefaultEndpoint = "default";
+
+    /// <summary>Turns a row into a target, or says why it cannot.</summary>
+    public static bool TryRead(TableEntity row, out AliasTarget? target, out string? problem)
+    {
+        target = null;
+        problem = null;
+        var deployment = row.TryGetValue(DeploymentColumn, out var d) ? Convert.ToString(d, CultureInfo.InvariantCulture)?.Trim() : null;
+        if (string.IsNullOrEmpty(deployment))
+        {
+            problem = "the Deployment column is missing or empty";
+            return false;
+        }
+
+        var endpoint = row.TryGetValue(EndpointColumn, out var e) ? Convert.ToString(e, CultureInfo.InvariantCulture)?.Trim() : null;
+        if (string.IsNullOrEmpty(endpoint))
+        {
+            endpoint = DefaultEndpoint;
+        }
+
+        if (!TryReadBool(row, EnabledColumn, true, out var enabled))
+        {
+            problem = "the Enabled column is not a boolean";
+            return false;
+        }
+
+        if (!TryReadInt(row, PriorityColumn, 0, out var priority))
+        {
+            problem = "the Priority column is not a whole number";
+            return false;
+        }
+
+        if (!TryReadInt(row, WeightColumn, 1, out var weight) || weight < 0)
+        {
+            problem = "the Weight column is not a whole number of zero or more";
+            return false;
+        }
+
+        target = new AliasTarget(row.PartitionKey, row.RowKey, deployment, endpoint, enabled, priority, weight);
+        return true;
+    }
+
+    private static bool TryReadBool(TableEntity row, string column, bool fallback, out bool value)
+    {
+        value = fallback;
+        if (!row.TryGetValue(column, out var raw) || raw is null)
+        {
+            return true;
+        }
+
+        switch (raw)
+        {
+            case bool b:
+                value = b;
+                return true;
+            case string s when string.IsNullOrWhiteSpace(s):
+                return true;
+            case string s when bool.TryParse(s.Trim(), out var parsed):
+                value = parsed;
+                return true;
+            case string s when s.Trim() is "0" or "1":
+                value = s.Trim() == "1";
+                return true;
+            case int i when i is 0 or 1:
+                value = i == 1;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool TryReadInt(TableEntity row, string column, int fallback, out int value)
+    {
+        value = fallback;
+        if (!row.TryGetValue(column, out var raw) || raw is null)
+        {
+            return true;
+        }
+
+        switch (raw)
+        {
+            case int i:
+                value = i;
+                return true;
+            case long l when l is >= int.MinValue and <= int.MaxValue:
+                value = (int)l;
+                return true;
+            case double dbl when dbl == Math.Floor(dbl) && dbl is >= int.MinValue and <= int.MaxValue:
+                value = (int)dbl;
+                return true;
+            case string s when string.IsNullOrWhiteSpace(s):
+                return true;
+            case string s when int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+                value = parsed;
+                return true;
+            default:
+                return false;
+        }
+    }
+}

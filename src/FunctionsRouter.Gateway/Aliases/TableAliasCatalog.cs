@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Configuration;
+using FunctionsRouter.Gateway.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsRouter.Gateway.Aliases;
+
+/// <summary>
+/// The alias catalog read from Table Storage, whole, and kept in memory.
+/// <list type="bullet">
+/// <item>Younger than half the TTL: served as is.</item>
+/// <item>Between half the TTL and the TTL: served, and read again in the background (so steady traffic never waits).</item>
+/// <item>Older than the TTL, or invalidated: read again before answering, so an edit is seen within the TTL.</item>
+/// <item>A failed read keeps the last catalog that could be read (logged), and is tried again after a short pause.</item>
+/// </list>
+/// Reads are single-flight: concurrent requests share one table query.
+/// </summary>
+internal sealed class TableAliasCatalog : IAliasCatalog
+{
+    /// <summary>How long a failed read is not retried while a last-known-good catalog is served.</summary>
+    internal static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly TableClient _table;
+    private readonly Func<string, bool> _endpointExists;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _ttl;
+    private readonly Lock _gate = new();
+    private AliasCatalogSnapshot? _snapshot;
+    private long _loadedAt;
+    private long _doNotRetryBefore;
+    private bool _invalidated;
+    private bool _tableEnsured;
+    private Task<AliasCatalogSnapshot>? _refresh;
+
+    public TableAliasCatalog(
+        TableClient table,
+        IOptions<RouterOptions> options,
+        Func<string, bool> endpointExists,
+        TimeProvider time,
+        ILogger<TableAliasCatalog> logger)
+    {
+        _table = table;
+        _endpointExists = endpointExists;
+        _time = time;
+        _logger = logger;
+        _ttl = options.Value.AliasCacheTtl;
+    }
+
+    public ValueTask<AliasCatalogSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (snapshot is null)
+        {
+            return new ValueTask<AliasCatalogSnapshot>(StartOrJoinRefresh().WaitAsync(cancellationToken));
+        }
+
+        var now = _time.GetTimestamp();
+        var age = _time.GetElapsedTime(Volatile.Read(ref _loadedAt), now);
+        if (age < _ttl / 2 && !Volatile.Read(ref _invalidated))
+        {
+            return new ValueTask<AliasCatalogSnapshot>(snapshot);
+        }
+
+        if (now < Volatile.Read(ref _doNotRetryBefore))
+        {
+            return new ValueTask<AliasCatalogSnapshot>(snapshot);
+        }
+
+        var refresh = StartOrJoinRefresh();
+        if (age < _ttl && !Volatile.Read(ref _invalidated))
+        {
+            return new ValueTask<AliasCatalogSnapshot>(snapshot);
+        }
+
+        return new ValueTask<AliasCatalogSnapshot>(refresh.WaitAsync(cancellationToken));
+    }
+
+    public void Invalidate() => Volatile.Write(ref _invalidated, true);
+
+    private Task<AliasCatalogSnapshot> StartOrJoinRefresh()
+    {
+        lock (_gate)
+        {
+            return _refresh ??= Task.Run(RefreshAsync);
+        }
+    }
+
+    private async Task<AliasCatalogSnapshot> RefreshAsync()
+    {
+        var started = _time.GetTimestamp();
+        Volatile.Write(ref _invalidated, false);
+        try
+        {
+            var snapshot = await LoadAsync(CancellationToken.None).ConfigureAwait(false);
+            Volatile.Write(ref _loadedAt, started);
+            Volatile.Write(ref _snapshot, snapshot);
+            return snapshot;
+        }
+        catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or AggregateException or TimeoutException or OperationCanceledException or Azure.Identity.AuthenticationFailedException)
+        {
+            var lastGood = Volatile.Read(ref _snapshot);
+            Volatile.Write(ref _doNotRetryBefore, _time.GetTimestamp() + (long)(RetryAfterFailure.TotalSeconds * _time.TimestampFrequency));
+            if (lastGood is null)
+            {
+                GatewayLog.AliasCatalogUnavailable(_logger, _table.Name, ex);
+                throw new AliasCatalogUnavailableException($"The alias table '{_table.Name}' could not be read.", ex);
+            }
+
+            GatewayLog.AliasCatalogServingLastKnownGood(_logger, _table.Name, lastGood.LoadedAt, ex);
+            return lastGood;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _refresh = null;
+            }
+        }
+    }
+
+    private async Task<AliasCatalogSnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableEnsured)
+        {
+            // A missing table is an empty catalog; creating it lets a newcomer add rows with any table tool.
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            _tableEnsured = true;
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var byAlias = new Dictionary<string, List<AliasTarget>>(StringComparer.OrdinalIgnoreCase);
+        var skipped = 0;
+        await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!AliasRowReader.TryRead(row, out var target, out var problem))
+            {
+                skipped++;
+                GatewayLog.AliasRowSkipped(_logger, row.PartitionKey, row.RowKey, problem!);
+                continue;
+            }
+
+            if (!_endpointExists(target!.Endpoint))
+            {
+                skipped++;
+                GatewayLog.AliasRowSkipped(_logger, row.PartitionKey, row.RowKey, $"endpoint '{target.Endpoint}' is not defined in settings (Router__Endpoints__{target.Endpoint}__Url)");
+                continue;
+            }
+
+            if (!byAlias.TryGetValue(target.Alias, out var list))
+            {
+                byAlias[target.Alias] = list = [];
+            }
+
+            list.Add(target);
+        }
+
+        var snapshot = new AliasCatalogSnapshot(byAlias.Select(p => new AliasRoute(p.Value[0].Alias, p.Value)), _time.GetUtcNow());
+        GatewayLog.AliasCatalogLoaded(_logger, _table.Name, byAlias.Count, skipped, stopwatch.Elapsed.TotalMilliseconds);
+        return snapshot;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsRouter.Gateway.Configuration;
+
+/// <summary>
+/// Checks what data annotations cannot: every endpoint, and that table storage can be reached. Messages name the app
+/// setting to fix, in the <c>Router__…</c> form that <c>local.settings.json</c> and the portal use.
+/// </summary>
+internal sealed class RouterOptionsValidator(IConfiguration configuration) : IValidateOptions<RouterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RouterOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Endpoints.Count == 0)
+        {
+            failures.Add("No model endpoint is configured: set Router__Endpoints__default__Url (and __Api, __Key or Entra ID access).");
+        }
+
+        foreach (var (endpointName, endpoint) in options.Endpoints)
+        {
+            var prefix = $"Router__Endpoints__{endpointName}__";
+            if (string.IsNullOrWhiteSpace(endpoint.Url))
+            {
+                failures.Add($"{prefix}Url is missing.");
+            }
+            else if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                failures.Add($"{prefix}Url '{endpoint.Url}' is not an absolute http(s) URL.");
+            }
+            else if (!string.IsNullOrEmpty(uri.Query))
+            {
+                failures.Add($"{prefix}Url '{endpoint.Url}' must not carry a query; set {prefix}ApiVersion instead.");
+            }
+
+            if (!UpstreamApiKinds.TryParse(endpoint.Api, out _))
+            {
+                failures.Add($"{prefix}Api '{endpoint.Api}' is not one of: models, openai.");
+            }
+
+            if (string.IsNullOrWhiteSpace(endpoint.ApiVersion))
+            {
+                failures.Add($"{prefix}ApiVersion is empty.");
+            }
+        }
+
+        if (!TableStorageLocation.TryResolve(options.Storage, configuration, out _, out var storageError))
+        {
+            failures.Add(storageError);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsRouter.Gateway.Diagnostics;
+
+/// <summary>
+/// Every log event of the gateway, source-generated. Never a prompt, a completion or a key: only names, counts and codes.
+/// Nothing here is logged per request at Information on the request path (the usage writer logs records off it).
+/// </summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Alias catalog read from table {Table}: {AliasCount} aliases, {SkippedRows} rows skipped, {ElapsedMs} ms.")]
+    public static partial void AliasCatalogLoaded(ILogger logger, string table, int aliasCount, int skippedRows, double elapsedMs);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Alias row {Alias}/{Target} skipped: {Problem}.")]
+    public static partial void AliasRowSkipped(ILogger logger, string alias, string target, string problem);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Alias table {Table} could not be read; serving the catalog read at {LoadedAt:o} (last known good).")]
+    public static partial void AliasCatalogServingLastKnownGood(ILogger logger, string table, DateTimeOffset loadedAt, Exception exception);
+
+    [LoggerMessage(1004, LogLevel.Error, "Alias table {Table} could not be read and nothing is cached: requests fail with 503 until it can be.")]
+    public static partial void AliasCatalogUnavailable(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Upstream attempt failed: alias {Alias}, target {Target}, deployment {Deployment}, endpoint {Endpoint}, status {Status}, reason {Reason}.")]
+    public static partial void UpstreamAttemptFailed(ILogger logger, string alias, string target, string deployment, string endpoint, int status, string reason, Exception? exception);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Upstream stream failed after the response started: alias {Alias}, deployment {Deployment}, reason {Reason}.")]
+    public static partial void UpstreamStreamFailed(ILogger logger, string alias, string deployment, string reason, Exception? exception);
+
+    [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
+    public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
+
+    [LoggerMessage(3002, LogLevel.Error, "Usage queue full ({Capacity}); record {RequestId} for alias {Alias} not queued for the table ({Dropped} dropped so far). It is in this log.")]
+    public static partial void UsageQueueFull(ILogger logger, int capacity, string requestId, string alias, long dropped);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Usage batch of {Count} records to partition {Partition} failed (attempt {Attempt}); retrying in {DelayMs} ms.")]
+    public static partial void UsageWriteRetry(ILogger logger, int count, string partition, int attempt, double delayMs, Exception exception);
+
+    [LoggerMessage(3004, LogLevel.Error, "Usage batch of {Count} records to partition {Partition} failed for good after {Attempts} attempts; they remain in this log only.")]
+    public static partial void UsageWriteFailed(ILogger logger, int count, string partition, int attempts, Exception exception);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Usage writer stopped with {Count} records unwritten: shutdown ran out of time.")]
+    public static partial void UsageShutdownIncomplete(ILogger logger, int count);
+}

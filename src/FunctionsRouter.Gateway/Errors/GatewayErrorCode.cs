@@ -1,0 +1,44 @@
+namespace FunctionsRouter.Gateway.Errors;
+
+/// <summary>
+/// Every error the gateway itself answers with: a closed set, each naming where it failed.
+/// <see cref="GatewayErrors"/> maps each to its status, wire code and type in one place.
+/// </summary>
+public enum GatewayErrorCode
+{
+    /// <summary>The body is not JSON, or not a JSON object. 400.</summary>
+    InvalidJson,
+
+    /// <summary>A field the gateway reads has the wrong type (<c>model</c>, <c>messages</c>, <c>stream</c>, <c>stream_options</c>). 400.</summary>
+    InvalidFieldType,
+
+    /// <summary>A field the operation cannot do without is absent (<c>messages</c>). 400.</summary>
+    MissingField,
+
+    /// <summary>Neither the body's <c>model</c> nor the <c>azureml-model-deployment</c> header names a model. 400.</summary>
+    NoModelName,
+
+    /// <summary>The body is larger than <c>Router__MaxRequestBodyBytes</c>. 413.</summary>
+    RequestTooLarge,
+
+    /// <summary>No alias of that name. 404, as the inference service answers for a name with no deployment.</summary>
+    UnknownModel,
+
+    /// <summary>The alias exists but has no enabled target. 503.</summary>
+    NoEnabledTarget,
+
+    /// <summary>The alias table could not be read and nothing is cached yet. 503.</summary>
+    AliasCatalogUnavailable,
+
+    /// <summary>The upstream could not be reached (connection refused, DNS, TLS, reset before a response). 502.</summary>
+    UpstreamUnreachable,
+
+    /// <summary>The upstream stayed silent longer than <c>Router__UpstreamIdleTimeout</c>. 504.</summary>
+    UpstreamTimeout,
+
+    /// <summary>The upstream failed after the response had started; reported in-band on a stream. 502.</summary>
+    UpstreamStreamFailed,
+
+    /// <summary>The caller went away before the answer was complete (usage records only; nobody is left to answer). 499.</summary>
+    ClientClosedRequest,
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace FunctionsRouter.Gateway.Errors;
+
+/// <summary>
+/// The one place that maps a <see cref="GatewayErrorCode"/> to status, wire code and type, and renders the JSON shape
+/// both SDK families read: <c>{"error":{"code","message","type","param","status"}}</c>.
+/// </summary>
+public static class GatewayErrors
+{
+    public static int StatusOf(GatewayErrorCode code) => code switch
+    {
+        GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName => StatusCodes.Status400BadRequest,
+        GatewayErrorCode.UnknownModel => StatusCodes.Status404NotFound,
+        GatewayErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
+        GatewayErrorCode.NoEnabledTarget or GatewayErrorCode.AliasCatalogUnavailable => StatusCodes.Status503ServiceUnavailable,
+        GatewayErrorCode.UpstreamUnreachable or GatewayErrorCode.UpstreamStreamFailed => StatusCodes.Status502BadGateway,
+        GatewayErrorCode.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
+        GatewayErrorCode.ClientClosedRequest => StatusCodes.Status499ClientClosedRequest,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+    };
+
+    public static string WireCodeOf(GatewayErrorCode code) => code switch
+    {
+        GatewayErrorCode.InvalidJson => "invalid_json",
+        GatewayErrorCode.InvalidFieldType => "invalid_type",
+        GatewayErrorCode.MissingField => "missing_required_parameter",
+        GatewayErrorCode.NoModelName => "no_model_name",
+        GatewayErrorCode.RequestTooLarge => "request_too_large",
+        GatewayErrorCode.UnknownModel => "unknown_model",
+        GatewayErrorCode.NoEnabledTarget => "no_enabled_deployment",
+        GatewayErrorCode.AliasCatalogUnavailable => "alias_catalog_unavailable",
+        GatewayErrorCode.UpstreamUnreachable => "upstream_unreachable",
+        GatewayErrorCode.UpstreamTimeout => "upstream_timeout",
+        GatewayErrorCode.UpstreamStreamFailed => "upstream_stream_failed",
+        GatewayErrorCode.ClientClosedRequest => "client_closed_request",
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+    };
+
+    /// <summary>The OpenAI-style <c>type</c>: whose fault it is.</summary>
+    public static string TypeOf(GatewayErrorCode code) => StatusOf(code) switch
+    {
+        StatusCodes.Status429TooManyRequests => "rate_limit_error",
+        >= 500 => "server_error",
+        _ => "invalid_request_error",
+    };
+
+    /// <summary>The error as UTF-8 JSON.</summary>
+    public static byte[] ToJson(GatewayError error)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteJson(writer, error);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void WriteJson(Utf8JsonWriter writer, GatewayError error)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteString("code", error.WireCode);
+        writer.WriteString("message", error.Message);
+        writer.WriteString("type", TypeOf(error.Code));
+        if (error.Param is null)
+        {
+            writer.WriteNull("param");
+        }
+        else
+        {
+            writer.WriteString("param", error.Param);
+        }
+
+        writer.WriteNumber("status", error.Status);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Answers the request with <paramref name="error"/>. The response must not have started.</summary>
+    public static Task WriteResponseAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken = default)
+    {
+        var body = ToJson(error);
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        response.Headers["x-ms-error-code"] = error.WireCode;
+        return response.Body.WriteAsync(body, cancellationToken).AsTask();
+    }
+}

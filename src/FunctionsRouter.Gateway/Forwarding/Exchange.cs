@@ -1,0 +1,54 @@
+using FunctionsRouter.Gateway.Aliases;
+using FunctionsRouter.Gateway.Callers;
+using FunctionsRouter.Gateway.Requests;
+using FunctionsRouter.Gateway.Usage;
+
+namespace FunctionsRouter.Gateway.Forwarding;
+
+/// <summary>What is known about one routed request as it goes; becomes its usage record.</summary>
+internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeOffset startTime, string requestId, CallerIdentity caller, GatewayOperation operation)
+{
+    public long StartTimestamp { get; } = startTimestamp;
+
+    public string RequestId { get; } = requestId;
+
+    public string Alias { get; set; } = string.Empty;
+
+    public AliasTarget? Target { get; set; }
+
+    public int Attempts { get; set; }
+
+    public bool Streamed { get; set; }
+
+    public double? TimeToFirstByteMs { get; set; }
+
+    public string? UpstreamRequestId { get; set; }
+
+    public TokenUsage Tokens { get; set; }
+
+    public bool UsageExact { get; set; } = true;
+
+    public double ElapsedMs => time.GetElapsedTime(StartTimestamp).TotalMilliseconds;
+
+    public UsageRecord ToRecord(int status, string? errorCode) => new()
+    {
+        RecordId = Guid.NewGuid(),
+        Timestamp = startTime,
+        RequestId = RequestId,
+        Caller = caller.Id,
+        Alias = Alias,
+        Operation = operation == GatewayOperation.ChatCompletions ? "chat.completions" : "embeddings",
+        Target = Target?.Name,
+        Deployment = Target?.Deployment,
+        Endpoint = Target?.Endpoint,
+        HttpStatus = status,
+        ErrorCode = errorCode,
+        Tokens = Tokens,
+        UsageExact = UsageExact,
+        Streamed = Streamed,
+        LatencyMs = ElapsedMs,
+        TimeToFirstByteMs = TimeToFirstByteMs,
+        UpstreamRequestId = UpstreamRequestId,
+        Attempts = Attempts,
+    };
+}

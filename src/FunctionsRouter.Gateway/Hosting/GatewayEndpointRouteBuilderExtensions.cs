@@ -1,0 +1,30 @@
+using FunctionsRouter.Gateway.Forwarding;
+using FunctionsRouter.Gateway.Requests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionsRouter.Gateway.Hosting;
+
+/// <summary>
+/// Maps the caller-facing routes onto an ASP.NET Core app, exactly as the Functions app exposes them (route prefix
+/// <c>api</c>). Used to host the gateway in-process for tests and the load harness.
+/// </summary>
+public static class GatewayEndpointRouteBuilderExtensions
+{
+    public static RouteGroupBuilder MapFunctionsRouterGateway(this IEndpointRouteBuilder endpoints, string prefix = "/api")
+    {
+        var group = endpoints.MapGroup(prefix);
+        group.MapPost("/models/chat/completions", Forward(GatewayOperation.ChatCompletions, ApiSurface.Models));
+        group.MapPost("/v1/chat/completions", Forward(GatewayOperation.ChatCompletions, ApiSurface.OpenAI));
+        group.MapPost("/models/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.Models));
+        group.MapPost("/v1/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.OpenAI));
+        group.MapGet("/v1/models", (HttpContext context) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleAsync(context));
+        group.MapGet("/health", HealthHandler.HandleAsync);
+        return group;
+    }
+
+    private static RequestDelegate Forward(GatewayOperation operation, ApiSurface surface) =>
+        context => context.RequestServices.GetRequiredService<GatewayRequestHandler>().HandleAsync(context, operation, surface);
+}

@@ -1,0 +1,11 @@
+namespace FunctionsRouter.Gateway.Requests;
+
+/// <summary>What a caller asks the model to do; names the upstream path.</summary>
+public enum GatewayOperation
+{
+    /// <summary><c>/chat/completions</c>.</summary>
+    ChatCompletions,
+
+    /// <summary><c>/embeddings</c>.</summary>
+    Embeddings,
+}
