@@ -1,0 +1,19 @@
+using FunctionsRouter.Gateway.Forwarding;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FunctionsRouter.Functions;
+
+/// <summary><c>GET /api/v1/models</c>: the aliases callers may name.</summary>
+public sealed class Models(ModelListHandler models)
+{
+    [Function(nameof(ListModels))]
+    public async Task<IActionResult> ListModels(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/models")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        await models.HandleAsync(request.HttpContext);
+        return new EmptyResult();
+    }
+}
