@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FunctionsRouter.AliasSeeder;
+using FunctionsRouter.Infra.Tests.Bicep;
+using FunctionsRouter.Infra.Tests.Infra;
+using FunctionsRouter.Testing;
+
+namespace FunctionsRouter.Infra.Tests.Azd;
+
+[Collection(MainTemplateCollection.Name)]
+public sealed partial class AzureYamlTests(MainTemplateFixture main)
+{
+    private const string SeederProject = "./src/FunctionsRouter.AliasSeeder";
+
+    private static readonly string AzureYamlPath = Path.Combine(RepositoryRoot.Path, "azure.yaml");
+
+    [Fact]
+    public void AzureYaml_AgainstAzdSchema_IsValid()
+    {
+        var errors = AzdSchema.Validate(ToElement(ReadAzureYaml()));
+
+        Assert.True(errors.Count == 0, string.Join('\n', errors));
+    }
+
+    [Theory]
+    [InlineData("services:\n  api:\n    project: ./src/FunctionsRouter\n    language: dotnet\n    host: function\n")]
+    [InlineData("name: x\nservices:\n  api:\n    project: ./src/FunctionsRouter\n    language: dotnet\n")]
+    [InlineData("name: functions-router\nhooks:\n  postprovision:\n    posix:\n      shell: bash\n      run: echo\n")]
+    [InlineData("name: functions-router\nhooks:\n  postprovision:\n    shell: sh\n    interactive: true\n")]
+    public void AzdSchema_InvalidDocument_IsRejected(string yaml)
+    {
+        // Guards the check above: the copied schema and the validator must reject what azd rejects.
+        Assert.NotEmpty(AzdSchema.Validate(ToElement(YamlDocument.Parse(yaml))));
+    }
+
+    [Fact]
+    public void Service_Api_DeploysTheFunctionsProjectToTheTaggedApp()
+    {
+        var services = ReadAzureYaml()["services"]!.AsObject();
+        var serviceName = ArmTemplate.GetString(main.Template["variables"]!["serviceName"]);
+
+        var (name, service) = Assert.Single(services);
+        Assert.Equal(serviceName, name);
+        Assert.Equal("function", ArmTemplate.GetString(service!["host"]));
+        Assert.Equal("dotnet", ArmTemplate.GetString(service["language"]));
+        var project = ArmTemplate.GetString(service["project"])!;
+        Assert.Equal("./src/FunctionsRouter", project);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, project, "FunctionsRouter.csproj")), $"{project} holds no FunctionsRouter.csproj.");
+    }
+
+    [Theory]
+    [InlineData("posix", "sh", @"\$(?<name>[A-Z_]+)")]
+    [InlineData("windows", "pwsh", @"\$env:(?<name>[A-Z_]+)")]
+    public void PostprovisionHook_EachShell_RunsTheSeederWithMainsOutputs(string platform, string shell, string variablePattern)
+    {
+        var hook = ReadAzureYaml()["hooks"]?["postprovision"]?[platform];
+
+        Assert.True(hook is not null, $"azure.yaml has no hooks.postprovision.{platform}.");
+        Assert.Equal(shell, ArmTemplate.GetString(hook["shell"]));
+        var run = ArmTemplate.GetString(hook["run"])!;
+        Assert.StartsWith($"dotnet run --project {SeederProject} -- ", run);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, SeederProject, "FunctionsRouter.AliasSeeder.csproj")));
+
+        // Every switch is one the seeder maps, and is fed the main.bicep output of the same name.
+        var switches = Switch().Matches(run).Select(m => (Switch: m.Groups["switch"].Value, Value: m.Groups["value"].Value)).ToList();
+        Assert.Equal(
+            [SeedAliasesSettings.DeploymentNamesKey, SeedAliasesSettings.TableNameKey, SeedAliasesSettings.TableEndpointKey, SeedAliasesSettings.TenantIdKey],
+            switches.Select(s => SeedAliasesSettings.SwitchMappings[s.Switch]).Order());
+        foreach (var (name, value) in switches)
+        {
+            var variable = Regex.Match(value, $"^{variablePattern}$").Groups["name"].Value;
+            Assert.Equal(SeedAliasesSettings.SwitchMappings[name], variable);
+            Assert.True(main.Template["outputs"]?[variable] is not null, $"{platform} hook passes ${variable}, which main.bicep does not output.");
+        }
+    }
+
+    private static JsonNode ReadAzureYaml() => YamlDocument.Parse(File.ReadAllText(AzureYamlPath));
+
+    private static JsonElement ToElement(JsonNode node) => JsonSerializer.SerializeToElement(node);
+
+    [GeneratedRegex("(?<switch>--[a-z-]+) \"(?<value>[^\"]*)\"")]
+    private static partial Regex Switch();
+}
