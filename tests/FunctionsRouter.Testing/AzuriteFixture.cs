@@ -61,7 +61,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private async Task StartAsync(int port)
     {
-        var script = System.IO.Path.Combine(AzuriteFolder, "node_modules", "azurite", "dist", "src", "azurite-table.js");
+        var script = System.IO.Path.Combine(AzuriteFolder, "node_modules", "azurite", "dist", "src", "table", "main.js");
         var psi = new ProcessStartInfo("node")
         {
             ArgumentList =
@@ -132,7 +132,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// </summary>
     private static async Task EnsureInstalledAsync()
     {
-        var marker = System.IO.Path.Combine(AzuriteFolder, "node_modules", "azurite", "dist", "src", "azurite-table.js");
+        var marker = System.IO.Path.Combine(AzuriteFolder, "node_modules", "azurite", "dist", "src", "table", "main.js");
         if (File.Exists(marker)) return;
 
         await using var gate = await AcquireLockAsync(System.IO.Path.Combine(AzuriteFolder, ".install.lock"));

@@ -26,6 +26,7 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private Task? _loop;
     private bool _tableEnsured;
+    private int _disposed;
 
     public UsageTableWriter(UsageQueue queue, TableClient table, TimeProvider time, ILoggerFactory loggers)
     {
@@ -66,6 +67,12 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _abort.CancelAsync().ConfigureAwait(false);
         _abort.Dispose();
     }

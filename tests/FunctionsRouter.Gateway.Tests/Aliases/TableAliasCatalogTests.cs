@@ -1,0 +1,165 @@
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Aliases;
+using FunctionsRouter.Gateway.Configuration;
+using FunctionsRouter.Gateway.Tests.Integration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FunctionsRouter.Gateway.Tests.Aliases;
+
+/// <summary>The catalog over a real Azurite table, with time faked and storage outages injected in the transport.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly OutageHandler _outage = new();
+
+    [Fact]
+    public async Task GetSnapshotAsync_RowsOfSeveralTypes_ResolvesCaseInsensitivelyAndSkipsBadRows()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("Chat", "b") { ["Deployment"] = "dep-b", ["Priority"] = "1", ["Weight"] = 3L });
+        await table.AddEntityAsync(new TableEntity("Chat", "a") { ["Deployment"] = "dep-a", ["Enabled"] = "true" });
+        await table.AddEntityAsync(new TableEntity("Chat", "c") { ["Endpoint"] = "default" });
+        await table.AddEntityAsync(new TableEntity("Other", "a") { ["Deployment"] = "dep-o", ["Endpoint"] = "not-configured" });
+
+        var snapshot = await catalog.GetSnapshotAsync();
+
+        Assert.True(snapshot.TryGet("chat", out var route));
+        Assert.Equal(["dep-a", "dep-b"], route!.Targets.Select(t => t.Deployment));
+        Assert.Equal(3, route.Targets[1].Weight);
+        Assert.False(snapshot.TryGet("Other", out _));
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_AdminEditsRow_SeenOnceTtlHasPassed()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "before" });
+        Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
+
+        await table.UpsertEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "after" });
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
+
+        _time.Advance(Ttl);
+        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_BetweenHalfTtlAndTtl_ServesCachedAndRefreshesInBackground()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "before" });
+        await catalog.GetSnapshotAsync();
+        await table.UpsertEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "after" });
+
+        _time.Advance(Ttl * 0.75);
+        Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Deployment(await catalog.GetSnapshotAsync(), "a") != "after" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_StorageDownAfterFirstRead_ServesLastKnownGood()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "known" });
+        await catalog.GetSnapshotAsync();
+
+        _outage.Down = true;
+        _time.Advance(Ttl * 2);
+        var snapshot = await catalog.GetSnapshotAsync();
+
+        Assert.Equal("known", Deployment(snapshot, "a"));
+        Assert.True(_outage.Refused > 0);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_StorageDownAtFirstRead_ThrowsUnavailableThenRecovers()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "known" });
+        _outage.Down = true;
+
+        await Assert.ThrowsAsync<AliasCatalogUnavailableException>(() => catalog.GetSnapshotAsync().AsTask());
+
+        _outage.Down = false;
+        Assert.Equal("known", Deployment(await catalog.GetSnapshotAsync(), "a"));
+    }
+
+    [Fact]
+    public async Task Invalidate_AfterWrite_NextReadSeesIt()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "before" });
+        await catalog.GetSnapshotAsync();
+        await table.UpsertEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "after" });
+
+        catalog.Invalidate();
+
+        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_ManyConcurrentCallersOnColdCache_OneTableQuery()
+    {
+        var (catalog, table) = await CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "d" });
+        var before = _outage.Requests;
+
+        var snapshots = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => catalog.GetSnapshotAsync().AsTask()));
+
+        Assert.All(snapshots, s => Assert.Same(snapshots[0], s));
+        // One CreateIfNotExists and one query, not fifty.
+        Assert.InRange(_outage.Requests - before, 1, 2);
+    }
+
+    private static string Deployment(AliasCatalogSnapshot snapshot, string alias) =>
+        snapshot.TryGet(alias, out var route) ? route.Targets[0].Deployment : "(none)";
+
+    private async Task<(TableAliasCatalog Catalog, TableClient Table)> CreateAsync()
+    {
+        var name = fixture.Azurite.CreateTableName("cat");
+        var table = new TableClient(fixture.Azurite.ConnectionString, name);
+        await table.CreateAsync();
+        var faulty = new TableClient(fixture.Azurite.ConnectionString, name, new TableClientOptions { Transport = new HttpClientTransport(_outage), Retry = { MaxRetries = 0 } });
+        var options = Options.Create(new RouterOptions { AliasCacheTtl = Ttl });
+        var catalog = new TableAliasCatalog(faulty, options, endpoint => endpoint == "default", _time, NullLogger<TableAliasCatalog>.Instance);
+        return (catalog, table);
+    }
+
+    /// <summary>Passes requests to Azurite, or refuses them as an unreachable storage account would.</summary>
+    private sealed class OutageHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _requests;
+        private int _refused;
+
+        public bool Down { get; set; }
+
+        public int Requests => _requests;
+
+        public int Refused => _refused;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            if (Down)
+            {
+                Interlocked.Increment(ref _refused);
+                throw new HttpRequestException("Connection refused (injected outage).");
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsRouter.Gateway.Tests.Integration;
+
+/// <summary>
+/// A model endpoint on loopback speaking the inference wire protocol on both URL shapes
+/// (<c>/models/chat/completions?api-version=…</c> and <c>/openai/v1/chat/completions</c>). What it does is chosen by the
+/// deployment name the gateway sends as <c>model</c>: <c>fail-429</c>, <c>fail-500</c>, <c>slow</c> (silent for 5 s),
+/// <c>cut</c> (a stream cut after its first chunk); anything else answers normally, with usage 11 / 7 / 18.
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    public const int PromptTokens = 11;
+    public const int CompletionTokens = 7;
+
+    private readonly WebApplication _app;
+
+    private FakeUpstream(WebApplication app) => _app = app;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Every request received, in order.</summary>
+    public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    /// <summary>When set, a stream pauses after its first chunk until this completes.</summary>
+    public TaskCompletionSource? PauseAfterFirstChunk { get; set; }
+
+    /// <summary>Completes when a paused stream has flushed its first chunk.</summary>
+    public TaskCompletionSource FirstChunkSent { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a stream's request was aborted by the gateway (the caller went away).</summary>
+    public TaskCompletionSource StreamAborted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResetSignals()
+    {
+        FirstChunkSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        StreamAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public ReceivedRequest LastFor(string deployment) => Received.Last(r => r.Model == deployment);
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var upstream = new FakeUpstream(app);
+        app.MapPost("/{**path}", upstream.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        upstream.BaseUri = new Uri(address);
+        return upstream;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        PauseAfterFirstChunk?.TrySetResult();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        using var json = JsonDocument.Parse(body);
+        var model = json.RootElement.TryGetProperty("model", out var m) ? m.GetString() : null;
+        var stream = json.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        var includeUsage = json.RootElement.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
+            && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
+        Received.Enqueue(new ReceivedRequest(
+            context.Request.Path.Value!,
+            context.Request.QueryString.Value ?? string.Empty,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body,
+            model));
+
+        var response = context.Response;
+        response.Headers["apim-request-id"] = "up-" + Guid.NewGuid().ToString("N");
+        response.Headers["x-ratelimit-remaining-requests"] = "99";
+        switch (model)
+        {
+            case "fail-429":
+                response.StatusCode = 429;
+                response.Headers["retry-after"] = "7";
+                await WriteJsonAsync(response, """{"error":{"code":"429","message":"Requests to this deployment have exceeded the rate limit."}}""");
+                return;
+            case "fail-500":
+                response.StatusCode = 500;
+                await WriteJsonAsync(response, """{"error":{"code":"InternalServerError","message":"The server had an error."}}""");
+                return;
+            case "slow":
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { });
+                if (context.RequestAborted.IsCancellationRequested) return;
+                break;
+        }
+
+        if (context.Request.Path.Value!.EndsWith("/embeddings", StringComparison.Ordinal))
+        {
+            await WriteJsonAsync(response, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,-0.2,0.3]}],\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":" + PromptTokens + ",\"total_tokens\":" + PromptTokens + "}}");
+            return;
+        }
+
+        if (!stream)
+        {
+            await WriteJsonAsync(response, $$$"""{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"{{{model}}}-2024","choices":[{"index":0,"message":{"role":"assistant","content":"Hello world"},"finish_reason":"stop"}],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}},"prompt_tokens_details":{"cached_tokens":0}},"system_fingerprint":"fp_x","custom_field":{"kept":true}}""");
+            return;
+        }
+
+        await StreamAsync(context, model, includeUsage);
+    }
+
+    private async Task StreamAsync(HttpContext context, string? model, bool includeUsage)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        var usageNull = includeUsage ? ",\"usage\":null" : string.Empty;
+        var chunk = (string content, string? finish) =>
+            $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{model}}-2024","choices":[{"index":0,"delta":{"content":"{{content}}"},"finish_reason":{{(finish is null ? "null" : "\"" + finish + "\"")}}}]{{usageNull}}}""" + "\n\n";
+        try
+        {
+            await WriteAsync(response, ": keep-alive\n\n" + chunk("Hello", null));
+            FirstChunkSent.TrySetResult();
+            if (model == "cut")
+            {
+                context.Abort();
+                return;
+            }
+
+            if (PauseAfterFirstChunk is { } pause)
+            {
+                await pause.Task.WaitAsync(context.RequestAborted);
+            }
+
+            await WriteAsync(response, chunk(" world", "stop"));
+            if (includeUsage)
+            {
+                await WriteAsync(response, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"" + model + "-2024\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + PromptTokens + ",\"completion_tokens\":" + CompletionTokens + ",\"total_tokens\":" + (PromptTokens + CompletionTokens) + "}}\n\n");
+            }
+
+            await WriteAsync(response, "data: [DONE]\n\n");
+        }
+        catch (OperationCanceledException)
+        {
+            StreamAborted.TrySetResult();
+        }
+        catch (IOException)
+        {
+            StreamAborted.TrySetResult();
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string text)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), response.HttpContext.RequestAborted);
+        await response.Body.FlushAsync(response.HttpContext.RequestAborted);
+    }
+
+    private static Task WriteJsonAsync(HttpResponse response, string json)
+    {
+        response.ContentType = "application/json";
+        return response.WriteAsync(json);
+    }
+}
+
+/// <summary>A request as the fake upstream received it.</summary>
+public sealed record ReceivedRequest(string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body, string? Model)
+{
+    public string BodyText => Encoding.UTF8.GetString(Body);
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Hosting;
+using FunctionsRouter.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsRouter.Gateway.Tests.Integration;
+
+/// <summary>
+/// The gateway's handlers hosted in-process on Kestrel (loopback), wired exactly as the Functions app wires them
+/// (<c>AddFunctionsRouterGateway</c>), over a real Azurite and a fake upstream. Each host has its own tables.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, TableClient aliases, TableClient usage)
+    {
+        _app = app;
+        Aliases = aliases;
+        Usage = usage;
+    }
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public TableClient Aliases { get; }
+
+    public TableClient Usage { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The endpoint settings every host gets: a <c>models</c> and an <c>openai</c> endpoint on the fake, and one where nothing listens.</summary>
+    public static Dictionary<string, string?> EndpointSettings(FakeUpstream upstream, int closedPort) => new()
+    {
+        ["Router:Endpoints:default:Url"] = new Uri(upstream.BaseUri, "/models").ToString(),
+        ["Router:Endpoints:default:Api"] = "models",
+        ["Router:Endpoints:default:Key"] = "upstream-key",
+        ["Router:Endpoints:oai:Url"] = new Uri(upstream.BaseUri, "/openai/v1/").ToString(),
+        ["Router:Endpoints:oai:Api"] = "openai",
+        ["Router:Endpoints:oai:Key"] = "upstream-key",
+        ["Router:Endpoints:dead:Url"] = $"http://127.0.0.1:{closedPort}/models",
+        ["Router:Endpoints:dead:Key"] = "upstream-key",
+    };
+
+    public static async Task<GatewayHost> StartAsync(AzuriteFixture azurite, IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    {
+        var aliasTable = azurite.CreateTableName("aliases");
+        var usageTable = azurite.CreateTableName("usage");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Router:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Router:AliasTable"] = aliasTable,
+            ["Router:UsageTable"] = usageTable,
+            ["Router:MaxRequestBodyBytes"] = "65536",
+            ["Router:UpstreamIdleTimeout"] = "00:00:02",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddFunctionsRouterGateway();
+        configure?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapFunctionsRouterGateway();
+
+        var service = azurite.CreateServiceClient();
+        var aliases = service.GetTableClient(aliasTable);
+        await aliases.CreateIfNotExistsAsync();
+        var host = new GatewayHost(app, aliases, service.GetTableClient(usageTable));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.BaseUri = new Uri(address);
+        host.Http.BaseAddress = host.BaseUri;
+        return host;
+    }
+
+    public Task SeedAsync(string alias, string target, string deployment, string endpoint = "default", bool enabled = true, int priority = 0) =>
+        Aliases.UpsertEntityAsync(new TableEntity(alias, target)
+        {
+            ["Deployment"] = deployment,
+            ["Endpoint"] = endpoint,
+            ["Enabled"] = enabled,
+            ["Priority"] = priority,
+            ["Weight"] = 1,
+        });
+
+    /// <summary>Waits (the ledger writes off the request path) for the usage rows of a request id.</summary>
+    public async Task<IReadOnlyList<TableEntity>> WaitForUsageAsync(string requestId, int expected = 1)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            List<TableEntity> rows = [];
+            try
+            {
+                await foreach (var row in Usage.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RequestId eq {requestId}")))
+                {
+                    rows.Add(row);
+                }
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+                // The writer has not created the table yet.
+            }
+
+            if (rows.Count >= expected || DateTime.UtcNow > deadline)
+            {
+                return rows;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
