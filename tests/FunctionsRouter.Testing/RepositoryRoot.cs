@@ -7,14 +7,18 @@ public static class RepositoryRoot
 
     private static string Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // The output folder of a test project; else the working folder (a tool run from the repository).
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "FunctionsRouter.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(System.IO.Path.Combine(dir.FullName, "FunctionsRouter.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException($"No FunctionsRouter.sln above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"No FunctionsRouter.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
     }
 }
