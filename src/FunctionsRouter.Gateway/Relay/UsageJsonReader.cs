@@ -99,12 +99,28 @@ internal sealed class UsageJsonReader
 
                     break;
                 case JsonTokenType.String when depth == 3 && _inChoices && _usageProperty == Property.FinishReason:
-                    AddFinishReason(reader.GetString()!);
+                    AddFinishReason(ReadString(ref reader));
                     break;
                 case JsonTokenType.String when depth == 1 && _topProperty == Property.Model && ResponseModel is null:
-                    ResponseModel = reader.GetString();
+                    ResponseModel = ReadString(ref reader);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Utf8JsonReader.GetString"/>, reporting invalid UTF-8 or a lone surrogate escape (which it throws
+    /// <see cref="InvalidOperationException"/> for) as the malformed JSON it is.
+    /// </summary>
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("A string in the JSON is not valid UTF-8 or UTF-16.", ex);
         }
     }
 

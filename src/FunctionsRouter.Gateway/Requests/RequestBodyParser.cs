@@ -83,8 +83,9 @@ internal static class RequestBodyParser
                 return new GatewayError(GatewayErrorCode.InvalidJson, "The request body holds more than one JSON value.");
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString found invalid UTF-8 or a lone surrogate escape in 'model'.
             return new GatewayError(GatewayErrorCode.InvalidJson, $"The request body is not valid JSON: {ex.Message}");
         }
 
