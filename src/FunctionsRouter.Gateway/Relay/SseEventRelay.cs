@@ -17,6 +17,9 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
 {
     private const int ReadSize = 16 * 1024;
 
+    /// <summary>The largest single event held while waiting for its end; beyond it the upstream is treated as broken.</summary>
+    internal const int MaxEventBytes = 4 * 1024 * 1024;
+
     /// <summary>Events forwarded to the caller.</summary>
     public int EventsForwarded { get; private set; }
 
@@ -98,6 +101,11 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
             if (eventStart > pendingWriteStart)
             {
                 await WriteAsync(caller, data[pendingWriteStart..eventStart], ref first, beforeFirstWrite, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (buffer.Length - eventStart > MaxEventBytes)
+            {
+                throw new UpstreamReadException(new InvalidDataException($"An upstream event exceeded {MaxEventBytes} bytes without ending."));
             }
 
             if (eventStart > 0)

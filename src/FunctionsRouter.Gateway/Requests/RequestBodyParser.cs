@@ -27,6 +27,12 @@ internal static class RequestBodyParser
                 parsed.PropertyCount++;
                 if (reader.ValueTextEquals("model"u8))
                 {
+                    if (parsed.ModelStart >= 0)
+                    {
+                        // Readers differ on which duplicate wins: the upstream must not see a deployment the alias did not name.
+                        return new GatewayError(GatewayErrorCode.InvalidJson, "'model' appears more than once.", "model");
+                    }
+
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {

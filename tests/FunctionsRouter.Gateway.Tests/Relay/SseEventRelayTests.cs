@@ -329,6 +329,18 @@ public sealed class SseEventRelayTests
         Assert.Equal(["stop"], usage.FinishReasons);
     }
 
+    [Fact]
+    public async Task RelayAsync_EventNeverEnds_FailsInsteadOfBufferingWithoutBound()
+    {
+        var endless = new byte[SseEventRelay.MaxEventBytes + 64 * 1024];
+        endless.AsSpan().Fill((byte)'x');
+        "data: "u8.CopyTo(endless);
+
+        var error = await Assert.ThrowsAsync<UpstreamReadException>(() => RelayAsync(new MemoryStream(endless), forwardUsageOnlyChunk: false));
+
+        Assert.IsType<InvalidDataException>(error.InnerException);
+    }
+
     private static async Task<(SseEventRelay Relay, UsageJsonReader Usage, FlushRecordingStream Caller)> RelayAsync(Stream upstream, bool forwardUsageOnlyChunk)
     {
         var usage = new UsageJsonReader();

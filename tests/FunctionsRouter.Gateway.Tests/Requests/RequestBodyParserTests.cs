@@ -6,6 +6,18 @@ namespace FunctionsRouter.Gateway.Tests.Requests;
 
 public sealed class RequestBodyParserTests
 {
+    [Theory]
+    [InlineData("""{"model":"secret-deployment","messages":[],"model":"allowed-alias"}""")]
+    [InlineData("""{"model":null,"model":"allowed-alias","messages":[]}""")]
+    public void TryParse_DuplicateModel_RejectedSoUpstreamCannotPickAnother(string body)
+    {
+        var error = RequestBodyParser.TryParse(System.Text.Encoding.UTF8.GetBytes(body), GatewayOperation.ChatCompletions, out _);
+
+        Assert.NotNull(error);
+        Assert.Equal(GatewayErrorCode.InvalidJson, error!.Code);
+        Assert.Equal("model", error.Param);
+    }
+
     [Fact]
     public void TryParse_PlainModel_ReadsModelAndItsByteRange()
     {
