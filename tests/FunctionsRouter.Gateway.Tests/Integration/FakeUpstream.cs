@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,15 +47,11 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
         app.MapPost("/{**path}", upstream.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream.BaseUri = new Uri(address);
+        upstream.BaseUri = await LoopbackApp.StartAsync(app);
         return upstream;
     }
 
@@ -135,6 +127,8 @@ public sealed class FakeUpstream : IAsyncDisposable
             FirstChunkSent.TrySetResult();
             if (model == "cut")
             {
+                // Let the first chunk reach the gateway before the connection is reset (a reset discards unread data).
+                await Task.Delay(200, context.RequestAborted);
                 context.Abort();
                 return;
             }

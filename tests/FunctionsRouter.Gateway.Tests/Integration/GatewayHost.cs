@@ -1,11 +1,7 @@
-using System.Net;
 using Azure.Data.Tables;
 using FunctionsRouter.Gateway.Hosting;
 using FunctionsRouter.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,9 +50,7 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         var aliasTable = azurite.CreateTableName("aliases");
         var usageTable = azurite.CreateTableName("usage");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Router:Storage:ConnectionString"] = azurite.ConnectionString,
@@ -75,9 +69,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var aliases = service.GetTableClient(aliasTable);
         await aliases.CreateIfNotExistsAsync();
         var host = new GatewayHost(app, aliases, service.GetTableClient(usageTable));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.BaseUri = new Uri(address);
+        host.BaseUri = await LoopbackApp.StartAsync(app);
         host.Http.BaseAddress = host.BaseUri;
         return host;
     }
