@@ -9,6 +9,10 @@ namespace FunctionsRouter.Gateway.Errors;
 /// </summary>
 public static class GatewayErrors
 {
+    /// <summary>The alias table cannot be read and nothing is cached: the same answer from every route that needs it.</summary>
+    public static GatewayError AliasCatalogUnavailable { get; } =
+        new(GatewayErrorCode.AliasCatalogUnavailable, "The alias catalog is not available; try again shortly.");
+
     public static int StatusOf(GatewayErrorCode code) => code switch
     {
         GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName => StatusCodes.Status400BadRequest,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Azure;
 using Azure.Core;
 using FunctionsRouter.Gateway.Aliases;
@@ -132,7 +131,7 @@ public sealed class GatewayRequestHandler
         }
         catch (AliasCatalogUnavailableException)
         {
-            return await FailAsync(response, new GatewayError(GatewayErrorCode.AliasCatalogUnavailable, "The alias catalog is not available; try again shortly."), cancellationToken).ConfigureAwait(false);
+            return await FailAsync(response, GatewayErrors.AliasCatalogUnavailable, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -194,7 +193,7 @@ public sealed class GatewayRequestHandler
             GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, endpoint.Name, 0, "timeout", ex);
             return await FailAsync(response, new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time."), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException)
+        catch (Exception ex) when (UpstreamBody.IsUpstreamFailure(ex))
         {
             GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, endpoint.Name, 0, "unreachable", ex);
             return await FailAsync(response, new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached."), cancellationToken).ConfigureAwait(false);
@@ -307,12 +306,12 @@ public sealed class GatewayRequestHandler
                 int read;
                 try
                 {
-                    read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    read = await UpstreamBody.ReadAsync(content, buffer, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is IOException or OperationCanceledException or TimeoutException or RequestFailedException or HttpRequestException)
+                catch (UpstreamReadException ex)
                 {
                     // Headers may be out already: abort rather than fake a clean end of a truncated body.
-                    GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, "body read failed", ex);
+                    GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, "body read failed", ex.InnerException);
                     context.Abort();
                     return (GatewayErrors.StatusOf(GatewayErrorCode.UpstreamStreamFailed), GatewayErrors.WireCodeOf(GatewayErrorCode.UpstreamStreamFailed));
                 }

@@ -20,7 +20,7 @@ public sealed class ModelListHandler(IAliasCatalog catalog)
         }
         catch (AliasCatalogUnavailableException)
         {
-            await GatewayErrors.WriteResponseAsync(context.Response, new GatewayError(GatewayErrorCode.AliasCatalogUnavailable, "The alias catalog is not available; try again shortly."), cancellationToken).ConfigureAwait(false);
+            await GatewayErrors.WriteResponseAsync(context.Response, GatewayErrors.AliasCatalogUnavailable, cancellationToken).ConfigureAwait(false);
             return;
         }
 

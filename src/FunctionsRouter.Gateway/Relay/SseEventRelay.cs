@@ -44,15 +44,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
         while (true)
         {
             buffer.EnsureCapacity(ReadSize / 2);
-            int read;
-            try
-            {
-                read = await upstream.ReadAsync(buffer.Array.AsMemory(buffer.Length), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is IOException or OperationCanceledException or TimeoutException or Azure.RequestFailedException or System.Net.Http.HttpRequestException)
-            {
-                throw new UpstreamReadException(ex);
-            }
+            var read = await UpstreamBody.ReadAsync(upstream, buffer.Array.AsMemory(buffer.Length), cancellationToken).ConfigureAwait(false);
 
             if (read == 0)
             {

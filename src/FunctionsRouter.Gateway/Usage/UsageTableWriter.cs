@@ -37,9 +37,6 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
         _usageLogger = loggers.CreateLogger(UsageLogger.Category);
     }
 
-    /// <summary>Rows written since start.</summary>
-    public long Written { get; private set; }
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _loop = Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
@@ -119,7 +116,6 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
                 }
 
                 await _table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
-                Written += entities.Length;
                 return;
             }
             catch (Exception ex) when (IsTransient(ex) && attempt < MaxAttempts)
