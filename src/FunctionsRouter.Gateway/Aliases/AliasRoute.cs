@@ -5,10 +5,13 @@ namespace FunctionsRouter.Gateway.Aliases;
 /// <summary>An alias and all its targets, ordered by priority (lower first) then by name.</summary>
 public sealed class AliasRoute
 {
+    /// <summary>The most targets one alias can have; routing tracks tried targets in one 64-bit mask.</summary>
+    public const int MaxTargets = 64;
+
     public AliasRoute(string alias, IEnumerable<AliasTarget> targets)
     {
         Alias = alias;
-        Targets = [.. targets.OrderBy(t => t.Priority).ThenBy(t => t.Name, StringComparer.Ordinal)];
+        Targets = [.. targets.OrderBy(t => t.Priority).ThenBy(t => t.Name, StringComparer.Ordinal).Take(MaxTargets)];
         HasEnabledTarget = Targets.Any(t => t.Enabled);
     }
 

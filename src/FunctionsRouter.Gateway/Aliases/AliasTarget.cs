@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FunctionsRouter.Gateway.Health;
 
 namespace FunctionsRouter.Gateway.Aliases;
 
@@ -17,6 +18,12 @@ public sealed record AliasTarget(string Alias, string Name, string Deployment, s
 {
     /// <summary>The deployment as a JSON string literal, quotes included, ready to splice into a request body.</summary>
     internal byte[] DeploymentJson { get; } = EncodeJsonString(Deployment);
+
+    /// <summary>
+    /// The deployment's identity for health: endpoint and deployment, lower case. Two aliases that share a deployment
+    /// share its cooldowns, since the upstream's limits are per deployment.
+    /// </summary>
+    internal DeploymentKey HealthKey { get; } = DeploymentKey.Of(Endpoint, Deployment);
 
     private static byte[] EncodeJsonString(string value)
     {

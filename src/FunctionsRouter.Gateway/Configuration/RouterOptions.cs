@@ -43,6 +43,69 @@ public sealed class RouterOptions
     [Range(100, 1_000_000)]
     public int UsageQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>The shared table of deployment cooldowns and open circuits (<c>Router__HealthTable</c>).</summary>
+    /// <value>Default <c>DeploymentHealth</c>.</value>
+    [Required]
+    public string HealthTable { get; set; } = "DeploymentHealth";
+
+    /// <summary>
+    /// How often an instance re-reads the health table to learn cooldowns other instances wrote
+    /// (<c>Router__HealthRefreshInterval</c>). Cooldowns this instance learns apply to it at once.
+    /// </summary>
+    /// <value>Default 2 seconds; from 100 milliseconds to 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many upstream attempts one request may make, failovers included (<c>Router__MaxAttempts</c>).</summary>
+    /// <value>Default 3; from 1 (no failover) to 10.</value>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// No further failover attempt starts once this much time has passed since the request arrived
+    /// (<c>Router__FailoverDeadline</c>). Each attempt itself is bounded by <see cref="UpstreamIdleTimeout"/>.
+    /// </summary>
+    /// <value>Default 60 seconds; from 1 second to 30 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan FailoverDeadline { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a deployment that answered 429 or 503 without saying when to come back is skipped
+    /// (<c>Router__DefaultCooldown</c>).
+    /// </summary>
+    /// <value>Default 10 seconds; from 1 second to 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan DefaultCooldown { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest cooldown taken from an upstream's <c>retry-after</c> or rate-limit headers (<c>Router__MaxCooldown</c>);
+    /// longer ones are cut to this.
+    /// </summary>
+    /// <value>Default 5 minutes; from 1 second to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxCooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many failures in a row (5xx other than 503, timeouts, connection failures) open a deployment's circuit
+    /// (<c>Router__CircuitBreakerThreshold</c>). Counted per instance; the open circuit is shared.
+    /// </summary>
+    /// <value>Default 5; from 1 to 100.</value>
+    [Range(1, 100)]
+    public int CircuitBreakerThreshold { get; set; } = 5;
+
+    /// <summary>How long an open circuit keeps a deployment out of rotation (<c>Router__CircuitBreakerDuration</c>).</summary>
+    /// <value>Default 30 seconds; from 1 second to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When every deployment of an alias is cooling down and the shortest cooldown ends within this time, wait for it
+    /// instead of answering 429 <c>all_deployments_busy</c> (<c>Router__AllBusyMaxWait</c>).
+    /// </summary>
+    /// <value>Default zero (off: answer 429 at once); up to 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan AllBusyMaxWait { get; set; } = TimeSpan.Zero;
+
     /// <summary>The model endpoints, by name (<c>Router__Endpoints__&lt;name&gt;__…</c>). Alias rows name one of these.</summary>
     public Dictionary<string, EndpointOptions> Endpoints { get; } = new(StringComparer.OrdinalIgnoreCase);
 

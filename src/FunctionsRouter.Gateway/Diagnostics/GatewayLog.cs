@@ -26,6 +26,18 @@ internal static partial class GatewayLog
     [LoggerMessage(2002, LogLevel.Warning, "Upstream stream failed after the response started: alias {Alias}, deployment {Deployment}, reason {Reason}.")]
     public static partial void UpstreamStreamFailed(ILogger logger, string alias, string deployment, string reason, Exception? exception);
 
+    [LoggerMessage(2003, LogLevel.Warning, "Deployment {Endpoint}/{Deployment} out of rotation for {Seconds} s: {Reason}.")]
+    public static partial void DeploymentCoolingDown(ILogger logger, string endpoint, string deployment, string reason, double seconds);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Health table {Table} could not be read; other instances' cooldowns are not seen until it can be.")]
+    public static partial void DeploymentHealthReadFailed(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Health table {Table} could not be written for {Endpoint}/{Deployment}; the cooldown holds on this instance only.")]
+    public static partial void DeploymentHealthWriteFailed(ILogger logger, string table, string endpoint, string deployment, Exception exception);
+
+    [LoggerMessage(2006, LogLevel.Debug, "All deployments of alias {Alias} are cooling down; answered 429 with Retry-After {RetryAfterSeconds} s after {Attempts} attempts.")]
+    public static partial void AllDeploymentsBusy(ILogger logger, string alias, int retryAfterSeconds, int attempts);
+
     [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
     public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
 

@@ -27,6 +27,9 @@ public enum GatewayErrorCode
     /// <summary>The alias exists but has no enabled target. 503.</summary>
     NoEnabledTarget,
 
+    /// <summary>Every enabled deployment of the alias is cooling down; <c>Retry-After</c> says when the first comes back. 429.</summary>
+    AllDeploymentsBusy,
+
     /// <summary>The alias table could not be read and nothing is cached yet. 503.</summary>
     AliasCatalogUnavailable,
 

@@ -17,6 +17,7 @@ public static class GatewayErrors
     {
         GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName => StatusCodes.Status400BadRequest,
         GatewayErrorCode.UnknownModel => StatusCodes.Status404NotFound,
+        GatewayErrorCode.AllDeploymentsBusy => StatusCodes.Status429TooManyRequests,
         GatewayErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         GatewayErrorCode.NoEnabledTarget or GatewayErrorCode.AliasCatalogUnavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorCode.UpstreamUnreachable or GatewayErrorCode.UpstreamStreamFailed => StatusCodes.Status502BadGateway,
@@ -34,6 +35,7 @@ public static class GatewayErrors
         GatewayErrorCode.RequestTooLarge => "request_too_large",
         GatewayErrorCode.UnknownModel => "unknown_model",
         GatewayErrorCode.NoEnabledTarget => "no_enabled_deployment",
+        GatewayErrorCode.AllDeploymentsBusy => "all_deployments_busy",
         GatewayErrorCode.AliasCatalogUnavailable => "alias_catalog_unavailable",
         GatewayErrorCode.UpstreamUnreachable => "upstream_unreachable",
         GatewayErrorCode.UpstreamTimeout => "upstream_timeout",

@@ -18,6 +18,9 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
 
     public int Attempts { get; set; }
 
+    /// <summary>Time spent in the gateway before the first upstream attempt started.</summary>
+    public double GatewayMs { get; set; }
+
     public bool Streamed { get; set; }
 
     public double? TimeToFirstByteMs { get; set; }

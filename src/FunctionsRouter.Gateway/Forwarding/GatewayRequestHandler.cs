@@ -6,6 +6,7 @@ using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
+using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Routing;
@@ -27,19 +28,26 @@ public sealed class GatewayRequestHandler
 {
     private const string ModelDeploymentHeader = "azureml-model-deployment";
     private const string ExtraParametersHeader = "extra-parameters";
+    private const string AttemptsHeader = "x-router-attempts";
+    private static readonly string[] AttemptCounts = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 
     private readonly IAliasCatalog _catalog;
     private readonly ITargetSelector _selector;
+    private readonly IDeploymentHealth _health;
     private readonly UpstreamEndpoints _endpoints;
     private readonly ICallerResolver _callers;
     private readonly IUsageSink _usage;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _maxBodyBytes;
+    private readonly int _maxAttempts;
+    private readonly TimeSpan _failoverDeadline;
+    private readonly TimeSpan _allBusyMaxWait;
 
     internal GatewayRequestHandler(
         IAliasCatalog catalog,
         ITargetSelector selector,
+        IDeploymentHealth health,
         UpstreamEndpoints endpoints,
         ICallerResolver callers,
         IUsageSink usage,
@@ -49,12 +57,17 @@ public sealed class GatewayRequestHandler
     {
         _catalog = catalog;
         _selector = selector;
+        _health = health;
         _endpoints = endpoints;
         _callers = callers;
         _usage = usage;
         _time = time;
         _logger = logger;
-        _maxBodyBytes = options.Value.MaxRequestBodyBytes;
+        var settings = options.Value;
+        _maxBodyBytes = settings.MaxRequestBodyBytes;
+        _maxAttempts = settings.MaxAttempts;
+        _failoverDeadline = settings.FailoverDeadline;
+        _allBusyMaxWait = settings.AllBusyMaxWait;
     }
 
     /// <summary>Serves a chat-completions or embeddings request arriving on either API surface.</summary>
@@ -145,23 +158,86 @@ public sealed class GatewayRequestHandler
 
         exchange.Alias = route.Alias;
         response.Headers["x-router-alias"] = route.Alias;
-        var target = _selector.Select(route);
-        if (target is null)
+        response.Headers[AttemptsHeader] = AttemptCount(0);
+        if (!route.HasEnabledTarget)
         {
             return await FailAsync(response, new GatewayError(GatewayErrorCode.NoEnabledTarget, $"Model '{route.Alias}' has no enabled deployment.", "model"), cancellationToken).ConfigureAwait(false);
         }
 
-        exchange.Target = target;
-        using var upstreamBody = RequestBodyRewriter.Rewrite(body.Span, parsed, target.DeploymentJson);
-        return await ForwardAsync(context, exchange, upstreamBody, parsed, operation, cancellationToken).ConfigureAwait(false);
+        var index = _selector.Select(route, tried: 0);
+        ulong tried = 0;
+        while (true)
+        {
+            if (index < 0)
+            {
+                // Every enabled target is cooling down: wait for the first back if that is allowed and short, else 429.
+                var waited = await WaitForFirstBackAsync(route, cancellationToken).ConfigureAwait(false);
+                if (waited is null)
+                {
+                    return ClientClosed();
+                }
+
+                tried = 0;
+                index = waited.Value ? _selector.Select(route, tried) : -1;
+                if (index < 0)
+                {
+                    return await AllBusyAsync(response, exchange, route, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            tried |= 1UL << index;
+            using var attempt = await SendAsync(context, exchange, route.Targets[index], body, parsed, operation, cancellationToken).ConfigureAwait(false);
+            var target = attempt.Target;
+            if (attempt.CallerGone)
+            {
+                return ClientClosed();
+            }
+
+            if (attempt.Failure is not { } failure)
+            {
+                _health.ReportSuccess(target);
+                if (attempt.Status >= 400)
+                {
+                    // A caller error: never failed over, returned as it is; logged as operators want 401/403 seen.
+                    GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, null);
+                }
+
+                return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
+            }
+
+            _health.ReportFailure(target, failure, attempt.RetryAfter);
+            GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, attempt.Error);
+            var mayRetry = exchange.Attempts < _maxAttempts && _time.GetElapsedTime(exchange.StartTimestamp) < _failoverDeadline;
+            var allBusy = failure is DeploymentFailure.Throttled or DeploymentFailure.Unavailable && _selector.AllBusyUntil(route) is not null;
+            index = mayRetry ? _selector.Select(route, tried) : -1;
+            if (index >= 0 || (mayRetry && allBusy))
+            {
+                continue;
+            }
+
+            // Out of candidates, attempts or time. Throttled everywhere is the gateway's own 429, not a random upstream's.
+            if (allBusy)
+            {
+                return await AllBusyAsync(response, exchange, route, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (attempt.Response is not null)
+            {
+                return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
+            }
+
+            var error = failure == DeploymentFailure.Timeout
+                ? new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time.")
+                : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
+            return await FailAsync(response, error, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async Task<(int Status, string? ErrorCode)> ForwardAsync(HttpContext context, Exchange exchange, PooledBuffer upstreamBody, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
+    private async Task<UpstreamAttempt> SendAsync(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
     {
-        var target = exchange.Target!;
         var endpoint = _endpoints.Get(target.Endpoint);
-        var response = context.Response;
-        using var message = endpoint.Pipeline.CreateMessage();
+        var message = endpoint.Pipeline.CreateMessage();
+        var attempt = new UpstreamAttempt(target, message, RequestBodyRewriter.Rewrite(body.Span, parsed, target.DeploymentJson));
         message.BufferResponse = false;
         var upstreamRequest = message.Request;
         upstreamRequest.Method = RequestMethod.Post;
@@ -175,43 +251,48 @@ public sealed class GatewayRequestHandler
             upstreamRequest.Headers.SetValue(ExtraParametersHeader, extraParameters.ToString());
         }
 
-        upstreamRequest.Content = RequestContent.Create(upstreamBody.Memory);
+        upstreamRequest.Content = RequestContent.Create(attempt.Body.Memory);
 
-        var gatewayMs = exchange.ElapsedMs;
+        exchange.Target = target;
+        if (exchange.Attempts++ == 0)
+        {
+            exchange.GatewayMs = exchange.ElapsedMs;
+        }
+
+        context.Response.Headers[AttemptsHeader] = AttemptCount(exchange.Attempts);
         var upstreamStart = _time.GetTimestamp();
-        exchange.Attempts++;
         try
         {
             await endpoint.Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            attempt.Answered(message.Response.Status, _time.GetUtcNow());
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            return ClientClosed();
+            attempt.CallerLeft();
         }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
         {
-            GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, endpoint.Name, 0, "timeout", ex);
-            return await FailAsync(response, new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time."), cancellationToken).ConfigureAwait(false);
+            attempt.NoAnswer(DeploymentFailure.Timeout, "timeout", ex);
         }
         catch (Exception ex) when (UpstreamBody.IsUpstreamFailure(ex))
         {
-            GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, endpoint.Name, 0, "unreachable", ex);
-            return await FailAsync(response, new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached."), cancellationToken).ConfigureAwait(false);
+            attempt.NoAnswer(DeploymentFailure.Unreachable, "unreachable", ex);
         }
 
-        var upstreamResponse = message.Response;
-        var upstreamMs = _time.GetElapsedTime(upstreamStart).TotalMilliseconds;
+        attempt.UpstreamMs = _time.GetElapsedTime(upstreamStart).TotalMilliseconds;
+        return attempt;
+    }
+
+    private async Task<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, ParsedRequest parsed, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        var upstreamResponse = attempt.Response!;
         exchange.UpstreamRequestId = ResponseHeaderRelay.UpstreamRequestId(upstreamResponse);
         var status = upstreamResponse.Status;
-        if (status >= 400)
-        {
-            GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, endpoint.Name, status, "status", null);
-        }
-
         response.StatusCode = status;
         ResponseHeaderRelay.Copy(upstreamResponse, response);
-        response.Headers["x-router-deployment"] = target.Deployment;
-        response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gatewayMs:0.###}, upstream;dur={upstreamMs:0.###}");
+        response.Headers["x-router-deployment"] = attempt.Target.Deployment;
+        response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"gateway;dur={exchange.GatewayMs:0.###}, upstream;dur={attempt.UpstreamMs:0.###}");
 
         var isEventStream = status is >= 200 and < 300 && upstreamResponse.Headers.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
         exchange.Streamed = isEventStream;
@@ -220,6 +301,47 @@ public sealed class GatewayRequestHandler
             ? await RelayStreamAsync(context, exchange, content, parsed, cancellationToken).ConfigureAwait(false)
             : await RelayBodyAsync(context, exchange, upstreamResponse, content, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <returns>Whether it waited (<c>Router__AllBusyMaxWait</c> allows it and the first target is back that soon); <see langword="null"/> if the caller left.</returns>
+    private async Task<bool?> WaitForFirstBackAsync(AliasRoute route, CancellationToken cancellationToken)
+    {
+        if (_allBusyMaxWait <= TimeSpan.Zero || _selector.AllBusyUntil(route) is not { } until)
+        {
+            return false;
+        }
+
+        var wait = until - _time.GetUtcNow();
+        if (wait > _allBusyMaxWait)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task<(int Status, string? ErrorCode)> AllBusyAsync(HttpResponse response, Exchange exchange, AliasRoute route, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var wait = (_selector.AllBusyUntil(route) ?? now) - now;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        response.Headers["retry-after-ms"] = Math.Max(1, (long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        GatewayLog.AllDeploymentsBusy(_logger, route.Alias, seconds, exchange.Attempts);
+        exchange.Target = null; // Nothing served; the attempts made are counted, and each was logged.
+        var error = new GatewayError(GatewayErrorCode.AllDeploymentsBusy, $"Every deployment of model '{route.Alias}' is busy; retry after {seconds} s.", "model");
+        return await FailAsync(response, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string AttemptCount(int attempts) =>
+        attempts < AttemptCounts.Length ? AttemptCounts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
 
     private async Task<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, ParsedRequest parsed, CancellationToken cancellationToken)
     {
@@ -233,11 +355,13 @@ public sealed class GatewayRequestHandler
             await relay.RelayAsync(content, response.Body, () => exchange.TimeToFirstByteMs = exchange.ElapsedMs, cancellationToken).ConfigureAwait(false);
             if (!relay.SawDone)
             {
+                _health.ReportFailure(exchange.Target!, DeploymentFailure.ServerError, null);
                 errorCode = await EndStreamWithErrorAsync(response, exchange, new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream ended the stream before it was complete."), null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (UpstreamReadException ex)
         {
+            _health.ReportFailure(exchange.Target!, ex.IsTimeout ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, null);
             var error = ex.IsTimeout
                 ? new GatewayError(GatewayErrorCode.UpstreamTimeout, "The upstream went silent in the middle of the stream.")
                 : new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream stream failed before it was complete.");
@@ -311,6 +435,7 @@ public sealed class GatewayRequestHandler
                 catch (UpstreamReadException ex)
                 {
                     // Headers may be out already: abort rather than fake a clean end of a truncated body.
+                    _health.ReportFailure(exchange.Target!, ex.IsTimeout ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, null);
                     GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, "body read failed", ex.InnerException);
                     context.Abort();
                     return (GatewayErrors.StatusOf(GatewayErrorCode.UpstreamStreamFailed), GatewayErrors.WireCodeOf(GatewayErrorCode.UpstreamStreamFailed));

@@ -5,6 +5,7 @@ using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Forwarding;
+using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
@@ -55,7 +56,15 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<TableAliasCatalog>>());
         });
-        services.TryAddSingleton<ITargetSelector, PriorityTargetSelector>();
+        services.TryAddSingleton<IDeploymentHealth>(sp => new TableDeploymentHealth(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.HealthTable),
+            sp.GetRequiredService<IOptions<RouterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TableDeploymentHealth>>()));
+        services.TryAddSingleton<ITargetSelector>(sp => new WeightedPriorityTargetSelector(
+            sp.GetRequiredService<IDeploymentHealth>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Random.Shared.NextDouble));
         services.TryAddSingleton<ICallerResolver, AnonymousCallerResolver>();
 
         services.TryAddSingleton<UsageQueue>();
@@ -70,6 +79,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new GatewayRequestHandler(
             sp.GetRequiredService<IAliasCatalog>(),
             sp.GetRequiredService<ITargetSelector>(),
+            sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<ICallerResolver>(),
             sp.GetRequiredService<IUsageSink>(),

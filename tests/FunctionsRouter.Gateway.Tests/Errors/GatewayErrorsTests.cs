@@ -15,6 +15,7 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.RequestTooLarge, 413, "request_too_large", "invalid_request_error" },
         { GatewayErrorCode.UnknownModel, 404, "unknown_model", "invalid_request_error" },
         { GatewayErrorCode.NoEnabledTarget, 503, "no_enabled_deployment", "server_error" },
+        { GatewayErrorCode.AllDeploymentsBusy, 429, "all_deployments_busy", "rate_limit_error" },
         { GatewayErrorCode.AliasCatalogUnavailable, 503, "alias_catalog_unavailable", "server_error" },
         { GatewayErrorCode.UpstreamUnreachable, 502, "upstream_unreachable", "server_error" },
         { GatewayErrorCode.UpstreamTimeout, 504, "upstream_timeout", "server_error" },

@@ -11,8 +11,15 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 /// <summary>
 /// A model endpoint on loopback speaking the inference wire protocol on both URL shapes
 /// (<c>/models/chat/completions?api-version=…</c> and <c>/openai/v1/chat/completions</c>). What it does is chosen by the
-/// deployment name the gateway sends as <c>model</c>: <c>fail-429</c>, <c>fail-500</c>, <c>slow</c> (silent for 5 s),
-/// <c>cut</c> (a stream cut after its first chunk); anything else answers normally, with usage 11 / 7 / 18.
+/// deployment name the gateway sends as <c>model</c>, up to its first <c>.</c> (so each test can have deployments of its own):
+/// <list type="bullet">
+/// <item><c>fail-NNN</c>: status NNN with an error body; 429 says <c>retry-after: 7</c>. A suffix picks the cooldown
+/// header instead: <c>+s</c> (<c>retry-after: 7</c>), <c>+ms</c> (<c>retry-after-ms: 1500</c>), <c>+date</c> (an HTTP date
+/// 20 s ahead), <c>+reset</c> (<c>x-ratelimit-reset-requests: 1m0s</c>, <c>-tokens: 45s</c>), <c>+none</c>.</item>
+/// <item><c>flaky-429</c>: 429 with <c>retry-after-ms: 300</c> the first time, then normal.</item>
+/// <item><c>slow</c>: silent for 5 s. <c>cut</c>: a stream cut after its first chunk.</item>
+/// <item>Anything else answers normally, with usage 11 / 7 / 18.</item>
+/// </list>
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -44,6 +51,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     public ReceivedRequest LastFor(string deployment) => Received.Last(r => r.Model == deployment);
+
+    /// <summary>How many requests named this deployment.</summary>
+    public int CountFor(string deployment) => Received.Count(r => r.Model == deployment);
 
     public static async Task<FakeUpstream> StartAsync()
     {
@@ -82,16 +92,39 @@ public sealed class FakeUpstream : IAsyncDisposable
         var response = context.Response;
         response.Headers["apim-request-id"] = "up-" + Guid.NewGuid().ToString("N");
         response.Headers["x-ratelimit-remaining-requests"] = "99";
-        switch (model)
+        // The behaviour is the deployment name up to its first '.', so tests can make deployments of their own ("fail-429.x1").
+        var behaviour = model is null ? string.Empty : model.Split('.')[0];
+        if (behaviour.StartsWith("fail-", StringComparison.Ordinal))
         {
-            case "fail-429":
+            var parts = behaviour["fail-".Length..].Split('+');
+            response.StatusCode = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+            switch (parts.Length > 1 ? parts[1] : response.StatusCode == 429 ? "s" : "none")
+            {
+                case "s":
+                    response.Headers["retry-after"] = "7";
+                    break;
+                case "ms":
+                    response.Headers["retry-after-ms"] = "1500";
+                    break;
+                case "date":
+                    response.Headers["retry-after"] = DateTimeOffset.UtcNow.AddSeconds(20).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "reset":
+                    response.Headers["x-ratelimit-reset-requests"] = "1m0s";
+                    response.Headers["x-ratelimit-reset-tokens"] = "45s";
+                    break;
+            }
+
+            await WriteJsonAsync(response, $$$"""{"error":{"code":"{{{parts[0]}}}","message":"Injected failure {{{parts[0]}}}."}}""");
+            return;
+        }
+
+        switch (behaviour)
+        {
+            case "flaky-429" when Received.Count(r => r.Model == model) == 1:
                 response.StatusCode = 429;
-                response.Headers["retry-after"] = "7";
-                await WriteJsonAsync(response, """{"error":{"code":"429","message":"Requests to this deployment have exceeded the rate limit."}}""");
-                return;
-            case "fail-500":
-                response.StatusCode = 500;
-                await WriteJsonAsync(response, """{"error":{"code":"InternalServerError","message":"The server had an error."}}""");
+                response.Headers["retry-after-ms"] = "300";
+                await WriteJsonAsync(response, """{"error":{"code":"429","message":"Throttled once."}}""");
                 return;
             case "slow":
                 await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { });
@@ -125,7 +158,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             await WriteAsync(response, ": keep-alive\n\n" + chunk("Hello", null));
             FirstChunkSent.TrySetResult();
-            if (model == "cut")
+            if (model?.Split('.')[0] == "cut")
             {
                 // Let the first chunk reach the gateway before the connection is reset (a reset discards unread data).
                 await Task.Delay(200, context.RequestAborted);

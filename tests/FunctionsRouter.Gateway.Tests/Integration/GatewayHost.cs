@@ -16,11 +16,12 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayHost(WebApplication app, TableClient aliases, TableClient usage)
+    private GatewayHost(WebApplication app, TableClient aliases, TableClient usage, TableClient health)
     {
         _app = app;
         Aliases = aliases;
         Usage = usage;
+        Health = health;
     }
 
     public Uri BaseUri { get; private set; } = null!;
@@ -30,6 +31,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public TableClient Aliases { get; }
 
     public TableClient Usage { get; }
+
+    /// <summary>The deployment health table (own per host unless settings name a shared one).</summary>
+    public TableClient Health { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -50,12 +54,14 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         var aliasTable = azurite.CreateTableName("aliases");
         var usageTable = azurite.CreateTableName("usage");
+        var healthTable = settings.TryGetValue("Router:HealthTable", out var shared) && shared is not null ? shared : azurite.CreateTableName("health");
         var builder = LoopbackApp.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Router:Storage:ConnectionString"] = azurite.ConnectionString,
             ["Router:AliasTable"] = aliasTable,
             ["Router:UsageTable"] = usageTable,
+            ["Router:HealthTable"] = healthTable,
             ["Router:MaxRequestBodyBytes"] = "65536",
             ["Router:UpstreamIdleTimeout"] = "00:00:02",
         });
@@ -68,20 +74,20 @@ public sealed class GatewayHost : IAsyncDisposable
         var service = azurite.CreateServiceClient();
         var aliases = service.GetTableClient(aliasTable);
         await aliases.CreateIfNotExistsAsync();
-        var host = new GatewayHost(app, aliases, service.GetTableClient(usageTable));
+        var host = new GatewayHost(app, aliases, service.GetTableClient(usageTable), service.GetTableClient(healthTable));
         host.BaseUri = await LoopbackApp.StartAsync(app);
         host.Http.BaseAddress = host.BaseUri;
         return host;
     }
 
-    public Task SeedAsync(string alias, string target, string deployment, string endpoint = "default", bool enabled = true, int priority = 0) =>
+    public Task SeedAsync(string alias, string target, string deployment, string endpoint = "default", bool enabled = true, int priority = 0, int weight = 1) =>
         Aliases.UpsertEntityAsync(new TableEntity(alias, target)
         {
             ["Deployment"] = deployment,
             ["Endpoint"] = endpoint,
             ["Enabled"] = enabled,
             ["Priority"] = priority,
-            ["Weight"] = 1,
+            ["Weight"] = weight,
         });
 
     /// <summary>Waits (the ledger writes off the request path) for the usage rows of a request id.</summary>

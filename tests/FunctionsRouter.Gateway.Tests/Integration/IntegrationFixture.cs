@@ -6,7 +6,7 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 
 /// <summary>
 /// One real Azurite, one fake upstream and one gateway for the integration tests, with the aliases they use:
-/// <c>chat-default</c> (models endpoint), <c>fast</c> (openai endpoint), <c>throttled</c>, <c>broken</c>, <c>slow</c>,
+/// <c>chat-default</c> (models endpoint), <c>fast</c> (openai endpoint), <c>rejected</c> (422), <c>broken</c> (500), <c>slow</c>,
 /// <c>cut</c>, <c>disabled</c>, <c>unreachable</c>, <c>embed</c>.
 /// </summary>
 public sealed class IntegrationFixture : IAsyncLifetime
@@ -26,7 +26,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
         Gateway = await StartGatewayAsync();
         await Gateway.SeedAsync("chat-default", "primary", "dep-chat");
         await Gateway.SeedAsync("fast", "a", "dep-oai", "oai");
-        await Gateway.SeedAsync("throttled", "a", "fail-429");
+        await Gateway.SeedAsync("rejected", "a", "fail-422");
         await Gateway.SeedAsync("broken", "a", "fail-500");
         await Gateway.SeedAsync("slow", "a", "slow");
         await Gateway.SeedAsync("cut", "a", "cut");

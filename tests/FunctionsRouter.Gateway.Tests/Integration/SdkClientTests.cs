@@ -115,24 +115,6 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     }
 
     [Fact]
-    public async Task AzureAIInferenceComplete_UpstreamThrottles_SdkSeesStatusAndRetryAfter()
-    {
-        var options = new AzureAIInferenceClientOptions();
-        options.Retry.MaxRetries = 0;
-        var client = new ChatCompletionsClient(Models, new AzureKeyCredential("caller-key"), options);
-
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => client.CompleteAsync(new ChatCompletionsOptions
-        {
-            Messages = { new ChatRequestUserMessage("hi") },
-            Model = "throttled",
-        }));
-
-        Assert.Equal(429, error.Status);
-        Assert.True(error.GetRawResponse()!.Headers.TryGetValue("retry-after", out var retryAfter));
-        Assert.Equal("7", retryAfter);
-    }
-
-    [Fact]
     public async Task OpenAICompleteChat_UnknownAlias_SdkSeesUnknownModel()
     {
         var client = new ChatClient("no-such-alias", new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = OpenAIv1 });
