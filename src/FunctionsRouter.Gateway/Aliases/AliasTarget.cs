@@ -28,7 +28,8 @@ public sealed record AliasTarget(string Alias, string Name, string Deployment, s
     private static byte[] EncodeJsonString(string value)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(value.Length + 2);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed: a name is written as the admin typed it ('+' stays '+'), still with quotes and controls escaped.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStringValue(value);
         }

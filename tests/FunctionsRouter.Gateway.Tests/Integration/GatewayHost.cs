@@ -80,8 +80,10 @@ public sealed class GatewayHost : IAsyncDisposable
         return host;
     }
 
-    public Task SeedAsync(string alias, string target, string deployment, string endpoint = "default", bool enabled = true, int priority = 0, int weight = 1) =>
-        Aliases.UpsertEntityAsync(new TableEntity(alias, target)
+    /// <summary>Adds an alias row, and invalidates the catalog as an admin write will, so the next request sees it.</summary>
+    public async Task SeedAsync(string alias, string target, string deployment, string endpoint = "default", bool enabled = true, int priority = 0, int weight = 1)
+    {
+        await Aliases.UpsertEntityAsync(new TableEntity(alias, target)
         {
             ["Deployment"] = deployment,
             ["Endpoint"] = endpoint,
@@ -89,6 +91,8 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Priority"] = priority,
             ["Weight"] = weight,
         });
+        Services.GetRequiredService<FunctionsRouter.Gateway.Aliases.IAliasCatalog>().Invalidate();
+    }
 
     /// <summary>Waits (the ledger writes off the request path) for the usage rows of a request id.</summary>
     public async Task<IReadOnlyList<TableEntity>> WaitForUsageAsync(string requestId, int expected = 1)

@@ -35,7 +35,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
         await Gateway.SeedAsync("embed", "a", "dep-embed");
     }
 
-    public Task<GatewayHost> StartGatewayAsync(IDictionary<string, string?>? extra = null)
+    public Task<GatewayHost> StartGatewayAsync(IDictionary<string, string?>? extra = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
         var settings = GatewayHost.EndpointSettings(Upstream, ClosedPort);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -43,7 +43,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        return GatewayHost.StartAsync(Azurite, settings);
+        return GatewayHost.StartAsync(Azurite, settings, configure);
     }
 
     public async Task DisposeAsync()
