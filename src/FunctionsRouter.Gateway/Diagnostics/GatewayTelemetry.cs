@@ -195,6 +195,11 @@ internal sealed class GatewayTelemetry : IDisposable
     /// <param name="gatewayOverheadMs">The milliseconds the gateway itself added, when measured.</param>
     public void EndRequest(Activity? request, UsageRecord record, string? responseModel, IReadOnlyList<string>? finishReasons, double? gatewayOverheadMs)
     {
+        if (request is null && !_duration.Enabled && !_tokenUsage.Enabled && !_timeToFirstChunk.Enabled && !_overhead.Enabled)
+        {
+            return;
+        }
+
         var operationName = OperationName(record.Operation);
         var errorType = ErrorType(record);
         var facts = record.Endpoint is not null && _endpoints.TryGetValue(record.Endpoint, out var found) ? found : null;
