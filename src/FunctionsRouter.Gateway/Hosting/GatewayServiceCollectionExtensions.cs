@@ -4,6 +4,7 @@ using Azure.Identity;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
+using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Routing;
@@ -23,7 +24,8 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the gateway: settings from the <c>Router</c> section (validated at start), the alias catalog, the upstream
-    /// endpoints, and the usage ledger with its background writer.
+    /// endpoints, the usage ledger with its background writer, and the gateway's telemetry
+    /// (<see cref="GatewayTelemetryNames"/>).
     /// </summary>
     public static IServiceCollection AddFunctionsRouterGateway(this IServiceCollection services)
     {
@@ -75,6 +77,10 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
+
+        // Spans and metrics (OpenTelemetry GenAI conventions); they cost nothing until a host listens to them.
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayTelemetry>();
 
         services.TryAddSingleton(sp => new GatewayRequestHandler(
             sp.GetRequiredService<IAliasCatalog>(),
