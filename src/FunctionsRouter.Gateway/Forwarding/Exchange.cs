@@ -29,6 +29,12 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
 
     public TokenUsage Tokens { get; set; }
 
+    /// <summary>The <c>model</c> the upstream reported (for telemetry; not in the usage record).</summary>
+    public string? ResponseModel { get; set; }
+
+    /// <summary>The finish reasons the upstream reported (for telemetry).</summary>
+    public IReadOnlyList<string>? FinishReasons { get; set; }
+
     public bool UsageExact { get; set; } = true;
 
     public double ElapsedMs => time.GetElapsedTime(StartTimestamp).TotalMilliseconds;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Azure;
 using Azure.Core;
@@ -29,6 +30,7 @@ public sealed class GatewayRequestHandler
     private const string ModelDeploymentHeader = "azureml-model-deployment";
     private const string ExtraParametersHeader = "extra-parameters";
     private const string AttemptsHeader = "x-router-attempts";
+    private static readonly TimeSpan WaitMargin = TimeSpan.FromMilliseconds(20);
     private static readonly string[] AttemptCounts = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 
     private readonly IAliasCatalog _catalog;
@@ -37,6 +39,7 @@ public sealed class GatewayRequestHandler
     private readonly UpstreamEndpoints _endpoints;
     private readonly ICallerResolver _callers;
     private readonly IUsageSink _usage;
+    private readonly GatewayTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _maxBodyBytes;
@@ -51,6 +54,7 @@ public sealed class GatewayRequestHandler
         UpstreamEndpoints endpoints,
         ICallerResolver callers,
         IUsageSink usage,
+        GatewayTelemetry telemetry,
         IOptions<RouterOptions> options,
         TimeProvider time,
         ILogger<GatewayRequestHandler> logger)
@@ -61,6 +65,7 @@ public sealed class GatewayRequestHandler
         _endpoints = endpoints;
         _callers = callers;
         _usage = usage;
+        _telemetry = telemetry;
         _time = time;
         _logger = logger;
         var settings = options.Value;
@@ -72,6 +77,21 @@ public sealed class GatewayRequestHandler
 
     /// <summary>Serves a chat-completions or embeddings request arriving on either API surface.</summary>
     public async Task HandleAsync(HttpContext context, GatewayOperation operation, ApiSurface surface)
+    {
+        // Started here so that every attempt span, started further down this call, is its child.
+        var activity = _telemetry.StartRequest(operation);
+        try
+        {
+            await ServeAsync(context, operation, surface, activity).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Ended with its outcome when the request reached routing; otherwise (refused before) just ended.
+            activity?.Dispose();
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, GatewayOperation operation, ApiSurface surface, Activity? activity)
     {
         var start = _time.GetTimestamp();
         var cancellationToken = context.RequestAborted;
@@ -128,9 +148,13 @@ public sealed class GatewayRequestHandler
             }
 
             // From here on the request has reached routing: it gets exactly one usage record.
-            var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, _callers.Resolve(context), operation) { Alias = alias, Streamed = parsed.Stream };
+            var caller = _callers.Resolve(context);
+            _telemetry.SetRoute(activity, alias, caller);
+            var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, operation) { Alias = alias, Streamed = parsed.Stream };
             var (status, errorCode) = await RouteAsync(context, exchange, body, parsed, operation, cancellationToken).ConfigureAwait(false);
-            _usage.Record(exchange.ToRecord(status, errorCode));
+            var record = exchange.ToRecord(status, errorCode);
+            _usage.Record(record);
+            _telemetry.EndRequest(activity, record, exchange.ResponseModel, exchange.FinishReasons, exchange.Attempts > 0 ? exchange.GatewayMs : record.LatencyMs);
         }
     }
 
@@ -260,6 +284,7 @@ public sealed class GatewayRequestHandler
         }
 
         context.Response.Headers[AttemptsHeader] = AttemptCount(exchange.Attempts);
+        using var span = _telemetry.StartAttempt(target, exchange.Attempts, operation);
         var upstreamStart = _time.GetTimestamp();
         try
         {
@@ -280,6 +305,7 @@ public sealed class GatewayRequestHandler
         }
 
         attempt.UpstreamMs = _time.GetElapsedTime(upstreamStart).TotalMilliseconds;
+        _telemetry.EndAttempt(span, attempt.Status, attempt.CallerGone ? "client_closed_request" : attempt.Failure is null ? null : attempt.Reason == "status" ? null : attempt.Reason);
         return attempt;
     }
 
@@ -318,7 +344,8 @@ public sealed class GatewayRequestHandler
 
         try
         {
-            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+            // A little past the cooldown's end: timers and the wall clock differ by a few milliseconds.
+            await Task.Delay((wait > TimeSpan.Zero ? wait : TimeSpan.Zero) + WaitMargin, _time, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -401,6 +428,8 @@ public sealed class GatewayRequestHandler
 
     private static void SetStreamUsage(Exchange exchange, UsageJsonReader usage, SseEventRelay relay)
     {
+        exchange.ResponseModel = usage.ResponseModel;
+        exchange.FinishReasons = usage.FinishReasons;
         if (!usage.Usage.IsEmpty)
         {
             exchange.Tokens = usage.Usage;
@@ -462,6 +491,8 @@ public sealed class GatewayRequestHandler
         if (scanner is not null)
         {
             exchange.Tokens = scanner.Reader.Usage;
+            exchange.ResponseModel = scanner.Reader.ResponseModel;
+            exchange.FinishReasons = scanner.Reader.FinishReasons;
         }
 
         return (status, status >= 400 ? "upstream_http_" + status.ToString(CultureInfo.InvariantCulture) : null);

@@ -62,7 +62,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.HealthTable),
             sp.GetRequiredService<IOptions<RouterOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<TableDeploymentHealth>>()));
+            sp.GetRequiredService<ILogger<TableDeploymentHealth>>(),
+            sp.GetRequiredService<GatewayTelemetry>().RecordCooldown));
         services.TryAddSingleton<ITargetSelector>(sp => new WeightedPriorityTargetSelector(
             sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -89,6 +90,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<ICallerResolver>(),
             sp.GetRequiredService<IUsageSink>(),
+            sp.GetRequiredService<GatewayTelemetry>(),
             sp.GetRequiredService<IOptions<RouterOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayRequestHandler>>()));
