@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using FunctionsRouter.Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsRouter.LoadHarness;
+
+/// <summary>
+/// The gateway process (<c>--serve-gateway</c>): the gateway's handlers on Kestrel, loopback, wired as the Functions
+/// app wires them (<c>AddFunctionsRouterGateway</c>, settings from environment variables as app settings are). It
+/// prints its address on the first line of standard output, serves its own counters on <see cref="CountersPath"/>,
+/// and stops when its standard input closes (the harness exited, however it exited).
+/// </summary>
+internal static class GatewayServer
+{
+    public const string CountersPath = "/_harness/counters";
+    public const string ListeningPrefix = "listening ";
+
+    public static async Task<int> RunAsync(HarnessOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var logs = new UsageEventLoggerProvider();
+        if (options.UsageLog)
+        {
+            // As host.json has it for the gateway's own categories: Information. The framework's stays at Warning.
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter("FunctionsRouter", LogLevel.Information);
+        }
+
+        builder.Services.AddFunctionsRouterGateway();
+        var app = builder.Build();
+        app.MapFunctionsRouterGateway();
+        app.MapGet(CountersPath, (HttpContext context) => WriteCountersAsync(context, logs));
+
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await Console.Out.WriteLineAsync(ListeningPrefix + address);
+        await Console.Out.FlushAsync();
+
+        // The harness holds our standard input open; end of input means it is gone.
+        var stdin = Task.Factory.StartNew(() => Console.In.ReadToEnd(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.WhenAny(stdin, app.WaitForShutdownAsync());
+        await app.StopAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static Task WriteCountersAsync(HttpContext context, UsageEventLoggerProvider logs)
+    {
+        using var process = Process.GetCurrentProcess();
+        var counters = new ProcessCounters(
+            process.TotalProcessorTime.TotalMilliseconds,
+            Environment.WorkingSet,
+            GC.GetTotalAllocatedBytes(precise: true),
+            GC.CollectionCount(0),
+            GC.CollectionCount(2),
+            logs.UsageEvents);
+        context.Response.ContentType = "application/json";
+        return context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(counters, HarnessJsonContext.Default.ProcessCounters)).AsTask();
+    }
+}
