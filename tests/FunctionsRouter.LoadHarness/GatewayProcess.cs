@@ -24,7 +24,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool usageLog, CancellationToken cancellationToken)
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HarnessOptions options, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The harness cannot find its own executable.");
         var psi = new ProcessStartInfo(self)
@@ -41,7 +41,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
         psi.ArgumentList.Add("--serve-gateway");
         psi.ArgumentList.Add("--usage-log");
-        psi.ArgumentList.Add(usageLog ? "on" : "off");
+        psi.ArgumentList.Add(options.UsageLog ? "on" : "off");
+        psi.ArgumentList.Add("--usage-ledger");
+        psi.ArgumentList.Add(options.UsageLedger ? "on" : "off");
         foreach (var (key, value) in settings)
         {
             psi.Environment[key] = value;
@@ -73,6 +75,25 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public async Task<ProcessCounters> GetCountersAsync(CancellationToken cancellationToken) =>
         await _admin.GetFromJsonAsync(GatewayServer.CountersPath, HarnessJsonContext.Default.ProcessCounters, cancellationToken)
         ?? throw new InvalidOperationException("The gateway process sent no counters.");
+
+    /// <summary>
+    /// The counters once the usage writer has caught up with every answered request (so its work on them is counted),
+    /// or after <paramref name="timeout"/>; without a ledger, at once.
+    /// </summary>
+    public async Task<ProcessCounters> GetDrainedCountersAsync(bool ledger, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var counters = await GetCountersAsync(cancellationToken);
+            if (!ledger || counters.UsageDrained || Stopwatch.GetTimestamp() > deadline)
+            {
+                return counters;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using FunctionsRouter.Gateway.Hosting;
+using FunctionsRouter.Gateway.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,19 +30,33 @@ internal static class GatewayServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
-        var logs = new UsageEventLoggerProvider();
-        if (options.UsageLog)
+
+        // As host.json has it: Information for the gateway's own categories (FunctionsRouter.Usage among them), the
+        // framework's at Warning. --usage-log off keeps the events (counted, so the harness sees the writer) unrendered.
+        var logs = new UsageEventLoggerProvider(render: options.UsageLog);
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("FunctionsRouter", LogLevel.Information);
+
+        if (!options.UsageLedger)
         {
-            // As host.json has it for the gateway's own categories: Information. The framework's stays at Warning.
-            builder.Logging.AddProvider(logs);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Logging.AddFilter("FunctionsRouter", LogLevel.Information);
+            // Registered first, so the gateway's own sink (added with TryAdd) is not.
+            builder.Services.AddSingleton<IUsageSink, NoUsageSink>();
         }
 
         builder.Services.AddFunctionsRouterGateway();
         var app = builder.Build();
+        long requests = 0;
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref requests);
+            }
+        });
         app.MapFunctionsRouterGateway();
-        app.MapGet(CountersPath, (HttpContext context) => WriteCountersAsync(context, logs));
+        app.MapGet(CountersPath, (HttpContext context) => WriteCountersAsync(context, logs, Interlocked.Read(ref requests)));
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -56,7 +71,7 @@ internal static class GatewayServer
         return 0;
     }
 
-    private static Task WriteCountersAsync(HttpContext context, UsageEventLoggerProvider logs)
+    private static Task WriteCountersAsync(HttpContext context, UsageEventLoggerProvider logs, long requests)
     {
         using var process = Process.GetCurrentProcess();
         var counters = new ProcessCounters(
@@ -65,7 +80,9 @@ internal static class GatewayServer
             GC.GetTotalAllocatedBytes(precise: true),
             GC.CollectionCount(0),
             GC.CollectionCount(2),
-            logs.UsageEvents);
+            requests,
+            logs.UsageEvents,
+            logs.UsageDropped);
         context.Response.ContentType = "application/json";
         return context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(counters, HarnessJsonContext.Default.ProcessCounters)).AsTask();
     }

@@ -29,6 +29,9 @@ internal sealed class HarnessOptions
     /// <summary>Whether the gateway logs usage records (category <c>FunctionsRouter.Usage</c>, Information). Default on.</summary>
     public bool UsageLog { get; private set; } = true;
 
+    /// <summary>An experiment: off replaces the usage ledger (queue and table writer) by a sink that drops records. Default on.</summary>
+    public bool UsageLedger { get; private set; } = true;
+
     /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
     public bool ServeGateway { get; private set; }
 
@@ -42,7 +45,8 @@ internal sealed class HarnessOptions
           --chunks N                  content chunks per stream (8)
           --chunk-interval-ms MS      pause between content chunks (1)
           --saturation-concurrency N  concurrent loops in phase e, upstream delay 0 (128)
-          --usage-log on|off          gateway logs each usage record at Information (on)
+          --usage-log on|off          gateway renders each usage record's log event, Information (on)
+          --usage-ledger on|off       experiment: off drops usage records instead of queueing them for the table (on)
         """;
 
     /// <summary>Parses the switches; <see langword="null"/> with <paramref name="error"/> set when one is wrong.</summary>
@@ -76,6 +80,7 @@ internal sealed class HarnessOptions
                 case "--chunk-interval-ms": options.ChunkIntervalMs = NonNegative(name, value, ref error); break;
                 case "--saturation-concurrency": options.SaturationConcurrency = Positive(name, value, ref error); break;
                 case "--usage-log" when value is "on" or "off": options.UsageLog = value == "on"; break;
+                case "--usage-ledger" when value is "on" or "off": options.UsageLedger = value == "on"; break;
                 default: error = $"Unknown option or value: {name} {value}"; break;
             }
 

@@ -30,14 +30,16 @@ internal static class HarnessReport
         Difference(text, "  added by gateway (d - c)", gatewaySse, directSse);
         Row(text, saturation);
         Line(text, "");
-        Line(text, "gateway process (its own CPU time, working set and managed allocations; load generator and fake upstream are another process):");
-        Line(text, $"{"phase",-34} {"CPU us/req",11} {"alloc KiB/req",14} {"working set MiB",16} {"gen0 GCs",9} {"gen2 GCs",9} {"harness CPU us/req",19}");
+        Line(text, "gateway process: its own CPU time and managed allocations per request it answered, counted until its usage writer");
+        Line(text, "had caught up; working set at the end. Load generator + fake upstream (harness) and Azurite are other processes.");
+        Line(text, $"{"phase",-34} {"requests",9} {"CPU us/req",11} {"alloc KiB/req",14} {"working set MiB",16} {"gen0 GCs",9} {"gen2 GCs",9} {"usage dropped",14} {"harness us/req",15} {"Azurite us/req",15}");
         foreach (var phase in new[] { gatewayJson, gatewaySse, saturation })
         {
-            Line(text, $"{phase.Name,-34} {Number(phase.GatewayCpuMicroseconds, "0"),11} {Number(phase.GatewayAllocatedKiB, "0.0"),14} {Number(phase.GatewayAfter?.WorkingSetBytes / 1048576.0, "0"),16} {phase.GatewayAfter!.Gen0 - phase.GatewayBefore!.Gen0,9} {phase.GatewayAfter.Gen2 - phase.GatewayBefore.Gen2,9} {Number(phase.Completed > 0 ? phase.HarnessCpuMs * 1000 / phase.Completed : null, "0"),19}");
+            Line(text, $"{phase.Name,-34} {phase.GatewayRequests,9} {Number(phase.GatewayCpuMicroseconds, "0"),11} {Number(phase.GatewayAllocatedKiB, "0.0"),14} {Number(phase.GatewayAfter?.WorkingSetBytes / 1048576.0, "0"),16} {phase.GatewayAfter!.Gen0 - phase.GatewayBefore!.Gen0,9} {phase.GatewayAfter.Gen2 - phase.GatewayBefore.Gen2,9} {phase.UsageDropped,14} {Number(phase.HarnessCpuMicroseconds, "0"),15} {Number(phase.AzuriteCpuMicroseconds, "0"),15}");
         }
 
-        Line(text, $"usage records logged by the gateway (category FunctionsRouter.Usage): {(options.UsageLog ? saturation.GatewayAfter!.UsageEvents.ToString(CultureInfo.InvariantCulture) : "off")}");
+        var last = saturation.GatewayAfter!;
+        Line(text, $"usage records: {last.Requests} requests answered, {last.UsageEvents} records taken by the table writer, {last.UsageDropped} refused by a full queue{(last.UsageDrained || !options.UsageLedger ? string.Empty : " (writer had not caught up when read)")}");
         Line(text, "");
         Line(text, "targets (issue 5):");
         var added = gatewayJson.Latency - directJson.Latency;

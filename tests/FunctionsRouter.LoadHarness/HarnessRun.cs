@@ -45,11 +45,12 @@ internal static class HarnessRun
                     [$"Router__Endpoints__{EndpointName}__Key"] = "harness-key",
                     ["Router__Storage__ConnectionString"] = azurite.ConnectionString,
                 },
-                options.UsageLog,
+                options,
                 stop.Token);
             Progress($"gateway process {gateway.Id} on {gateway.BaseUri}");
 
             using var driver = new LoadDriver();
+            using var azuriteProcess = ChildProcesses.Find("node");
             var direct = new Uri(upstream.BaseUri, "/models/chat/completions?api-version=2025-04-01");
             var viaGateway = new Uri(gateway.BaseUri, "/api/models/chat/completions");
             LoadRequest directJson = new(direct, Body(Deployment, stream: false), false);
@@ -73,7 +74,7 @@ internal static class HarnessRun
             Task<PhaseResult> Phase(string name, LoadRequest request, int concurrency, GatewayProcess? measured)
             {
                 Progress($"phase {name}: {concurrency} loops, {options.WarmupSeconds} s warm-up + {options.DurationSeconds} s");
-                return driver.RunAsync(name, request, concurrency, warmup, duration, measured, stop.Token);
+                return driver.RunAsync(name, request, concurrency, warmup, duration, measured, options.UsageLedger, azuriteProcess, stop.Token);
             }
 
             var a = await Phase("(a) direct, JSON", directJson, options.Concurrency, null);
@@ -95,7 +96,7 @@ internal static class HarnessRun
                 $"concurrency {options.Concurrency}, {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up per phase; " +
                 $"upstream delay {options.DelayMs} ms (0 in phase e); streams: {options.Chunks} content chunks {options.ChunkIntervalMs} ms apart, then finish, usage, [DONE]\n" +
                 $"bodies: request {gatewayJson.Body.Length} B (stream {gatewaySse.Body.Length} B); answer {upstream.JsonResponseBytes} B JSON, {upstream.StreamResponseBytes} B stream; " +
-                $"usage ledger on (Azurite), usage log {(options.UsageLog ? "on (Information, rendered and discarded)" : "off")}";
+                $"usage ledger {(options.UsageLedger ? "on (queue + table writer to Azurite)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "on (Information, rendered and discarded)" : "off (events counted, not rendered)")}";
             Console.Write(HarnessReport.Render(options, setup, a, b, c, d, e));
             return 0;
         }

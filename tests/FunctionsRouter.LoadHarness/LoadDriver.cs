@@ -6,8 +6,8 @@ namespace FunctionsRouter.LoadHarness;
 
 /// <summary>
 /// Drives one phase: <c>concurrency</c> loops each send a request, read the answer to its end, and send the next, for
-/// the warm-up and then the measured window. A request counts when it completes inside the window; its latency runs
-/// from just before the send to the last byte, its time to first token to the first chunk carrying content.
+/// the warm-up and then for the measured window. A request counts when it completes inside the window; its latency
+/// runs from just before the send to the last byte, its time to first token to the first chunk carrying content.
 /// </summary>
 internal sealed class LoadDriver : IDisposable
 {
@@ -25,25 +25,32 @@ internal sealed class LoadDriver : IDisposable
         UseProxy = false,
     });
 
-    public async Task<PhaseResult> RunAsync(string name, LoadRequest request, int concurrency, TimeSpan warmup, TimeSpan duration, GatewayProcess? gateway, CancellationToken cancellationToken)
-    {
-        var measureFrom = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var loops = Enumerable.Range(0, concurrency)
-            .Select(_ => Task.Run(() => LoopAsync(request, measureFrom, measureTo, cancellationToken), cancellationToken))
-            .ToArray();
+    /// <summary>How long the usage writer may take to catch up after a window before the counters are read anyway.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
 
-        await DelayUntilAsync(measureFrom, cancellationToken);
-        var gatewayBefore = gateway is null ? null : await gateway.GetCountersAsync(cancellationToken);
+    /// <summary>
+    /// Warm-up, a pause while the gateway's usage writer catches up, the measured window, and another such pause: the
+    /// gateway's counters are read in the pauses, so its CPU and allocations per request include the writer's share.
+    /// </summary>
+    public async Task<PhaseResult> RunAsync(string name, LoadRequest request, int concurrency, TimeSpan warmup, TimeSpan duration, GatewayProcess? gateway, bool ledger, Process? azurite, CancellationToken cancellationToken)
+    {
+        if (warmup > TimeSpan.Zero)
+        {
+            await RunLoopsAsync(request, concurrency, warmup, cancellationToken);
+        }
+
+        var gatewayBefore = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
+        var azuriteBefore = ChildProcesses.CpuMs(azurite);
         var harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var machineBefore = MachineCpu.Read();
 
-        await DelayUntilAsync(measureTo, cancellationToken);
+        var samples = await RunLoopsAsync(request, concurrency, duration, cancellationToken);
+
         var machineBusy = MachineCpu.Read().BusyPercentSince(machineBefore);
         var harnessCpu = Process.GetCurrentProcess().TotalProcessorTime - harnessBefore;
-        var gatewayAfter = gateway is null ? null : await gateway.GetCountersAsync(cancellationToken);
+        var gatewayAfter = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
+        var azuriteCpu = gateway is null ? 0 : ChildProcesses.CpuMs(azurite) - azuriteBefore;
 
-        var samples = await Task.WhenAll(loops);
         var latencies = samples.SelectMany(s => s.Latencies).ToList();
         var ttfts = samples.SelectMany(s => s.TimesToFirstToken).ToList();
         return new PhaseResult(
@@ -57,6 +64,7 @@ internal sealed class LoadDriver : IDisposable
             gatewayBefore,
             gatewayAfter,
             harnessCpu.TotalMilliseconds,
+            azuriteCpu,
             machineBusy);
     }
 
@@ -89,6 +97,14 @@ internal sealed class LoadDriver : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Runs the loops for <paramref name="duration"/>; each keeps the requests that completed within it.</summary>
+    private Task<LoopSamples[]> RunLoopsAsync(LoadRequest request, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var from = Stopwatch.GetTimestamp();
+        var to = from + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(request, from, to, cancellationToken), cancellationToken)));
+    }
 
     private async Task<LoopSamples> LoopAsync(LoadRequest request, long measureFrom, long measureTo, CancellationToken cancellationToken)
     {
@@ -133,15 +149,6 @@ internal sealed class LoadDriver : IDisposable
         }
 
         return samples;
-    }
-
-    private static async Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
-    {
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, cancellationToken);
-        }
     }
 
     private sealed class LoopSamples
