@@ -14,6 +14,12 @@ internal sealed class HarnessOptions
     /// <summary>Seconds each phase runs before it is measured (JIT, connection pools). Default 3.</summary>
     public int WarmupSeconds { get; private set; } = 3;
 
+    /// <summary>
+    /// Seconds of unmeasured traffic through the gateway (half JSON, half streams) before the first phase, so that its
+    /// code has been compiled at the JIT's final tier: without it, phase (b) measures the JIT too. Default 10.
+    /// </summary>
+    public int GatewayWarmupSeconds { get; private set; } = 10;
+
     /// <summary>How long the fake upstream waits before it answers (before the first chunk of a stream). Default 20.</summary>
     public int DelayMs { get; private set; } = 20;
 
@@ -32,6 +38,12 @@ internal sealed class HarnessOptions
     /// <summary>An experiment: off replaces the usage ledger (queue and table writer) by a sink that drops records. Default on.</summary>
     public bool UsageLedger { get; private set; } = true;
 
+    /// <summary>
+    /// Azurite runs at idle CPU priority (nice 19), standing in for Table Storage, which in production is remote and
+    /// takes no CPU from the gateway. The usage writer is off the request path, so it simply catches up later. Default on.
+    /// </summary>
+    public bool AzuriteNice { get; private set; } = true;
+
     /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
     public bool ServeGateway { get; private set; }
 
@@ -41,11 +53,13 @@ internal sealed class HarnessOptions
           --concurrency N             concurrent loops for phases a-d (64)
           --duration S                measured seconds per phase (10)
           --warmup S                  unmeasured seconds before each phase (3)
+          --gateway-warmup S          unmeasured gateway traffic before phase a, for the JIT's final tier (10)
           --delay-ms MS               fake upstream's wait before answering / before the first chunk (20)
           --chunks N                  content chunks per stream (8)
           --chunk-interval-ms MS      pause between content chunks (1)
           --saturation-concurrency N  concurrent loops in phase e, upstream delay 0 (128)
           --usage-log on|off          gateway renders each usage record's log event, Information (on)
+          --azurite-nice on|off       Azurite (the usage table) at idle CPU priority, as a remote service would be (on)
           --usage-ledger on|off       experiment: off drops usage records instead of queueing them for the table (on)
         """;
 
@@ -75,11 +89,13 @@ internal sealed class HarnessOptions
                 case "--concurrency": options.Concurrency = Positive(name, value, ref error); break;
                 case "--duration": options.DurationSeconds = Positive(name, value, ref error); break;
                 case "--warmup": options.WarmupSeconds = NonNegative(name, value, ref error); break;
+                case "--gateway-warmup": options.GatewayWarmupSeconds = NonNegative(name, value, ref error); break;
                 case "--delay-ms": options.DelayMs = NonNegative(name, value, ref error); break;
                 case "--chunks": options.Chunks = Positive(name, value, ref error); break;
                 case "--chunk-interval-ms": options.ChunkIntervalMs = NonNegative(name, value, ref error); break;
                 case "--saturation-concurrency": options.SaturationConcurrency = Positive(name, value, ref error); break;
                 case "--usage-log" when value is "on" or "off": options.UsageLog = value == "on"; break;
+                case "--azurite-nice" when value is "on" or "off": options.AzuriteNice = value == "on"; break;
                 case "--usage-ledger" when value is "on" or "off": options.UsageLedger = value == "on"; break;
                 default: error = $"Unknown option or value: {name} {value}"; break;
             }
