@@ -91,6 +91,7 @@ internal static class HarnessRun
                 Progress($"gateway warm-up: {options.GatewayWarmupSeconds} s, half JSON, half streams");
                 await driver.RunAsync("warm-up", gatewayJson, options.Concurrency, TimeSpan.Zero, half, null, options.UsageLedger, null, stop.Token);
                 await driver.RunAsync("warm-up", gatewaySse, options.Concurrency, TimeSpan.Zero, half, null, options.UsageLedger, null, stop.Token);
+                await gateway.GetDrainedCountersAsync(options.UsageLedger, TimeSpan.FromSeconds(120), stop.Token);
             }
 
             var a = await Phase("(a) direct, JSON", directJson, options.Concurrency, null);
@@ -112,7 +113,7 @@ internal static class HarnessRun
                 $"concurrency {options.Concurrency}, {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up per phase, gateway warmed up {options.GatewayWarmupSeconds} s first; " +
                 $"upstream delay {options.DelayMs} ms (0 in phase e); streams: {options.Chunks} content chunks {options.ChunkIntervalMs} ms apart, then finish, usage, [DONE]\n" +
                 $"bodies: request {gatewayJson.Body.Length} B (stream {gatewaySse.Body.Length} B); answer {upstream.JsonResponseBytes} B JSON, {upstream.StreamResponseBytes} B stream; " +
-                $"usage ledger {(options.UsageLedger ? $"on (queue + table writer to Azurite{(options.AzuriteNice ? ", which runs at idle priority" : string.Empty)})" : "OFF (experiment)")}, usage log {(options.UsageLog ? "on (Information, rendered and discarded)" : "off (events counted, not rendered)")}";
+                $"usage ledger {(options.UsageLedger ? $"on (queue + table writer to Azurite{(options.AzuriteNice ? ", which runs at idle priority" : string.Empty)}; default queue capacity)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "on (Information, rendered and discarded)" : "off (events counted, not rendered)")}";
             Console.Write(HarnessReport.Render(options, setup, a, b, c, d, e));
             return 0;
         }

@@ -42,11 +42,9 @@ internal sealed class LoadDriver : IDisposable
         var gatewayBefore = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
         var azuriteBefore = ChildProcesses.CpuMs(azurite);
         var harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var machineBefore = MachineCpu.Read();
 
         var samples = await RunLoopsAsync(request, concurrency, duration, cancellationToken);
 
-        var machineBusy = MachineCpu.Read().BusyPercentSince(machineBefore);
         var harnessCpu = Process.GetCurrentProcess().TotalProcessorTime - harnessBefore;
         var gatewayAfter = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
         var azuriteCpu = gateway is null ? 0 : ChildProcesses.CpuMs(azurite) - azuriteBefore;
@@ -64,8 +62,7 @@ internal sealed class LoadDriver : IDisposable
             gatewayBefore,
             gatewayAfter,
             harnessCpu.TotalMilliseconds,
-            azuriteCpu,
-            machineBusy);
+            azuriteCpu);
     }
 
     /// <summary>Sends one request and reads its answer; returns whether it is correct (and its first-token time).</summary>

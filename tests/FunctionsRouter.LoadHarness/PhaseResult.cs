@@ -9,7 +9,6 @@ namespace FunctionsRouter.LoadHarness;
 /// <param name="GatewayAfter">The same after the window, once the usage writer has caught up again.</param>
 /// <param name="HarnessCpuMs">CPU time of this process (load generator and fake upstream) over the window.</param>
 /// <param name="AzuriteCpuMs">CPU time of Azurite over the window and the usage writer's catch-up.</param>
-/// <param name="MachineBusyPercent">All cores' busy share over the window, every process included.</param>
 internal sealed record PhaseResult(
     string Name,
     int Concurrency,
@@ -21,10 +20,12 @@ internal sealed record PhaseResult(
     ProcessCounters? GatewayBefore,
     ProcessCounters? GatewayAfter,
     double HarnessCpuMs,
-    double AzuriteCpuMs,
-    double? MachineBusyPercent)
+    double AzuriteCpuMs)
 {
     public double RequestsPerSecond => Completed / Seconds;
+
+    /// <summary>Cores the gateway process kept busy over the phase (its CPU time ÷ the window).</summary>
+    public double? GatewayCores => GatewayAfter is { } after && GatewayBefore is { } before ? (after.CpuMs - before.CpuMs) / 1000.0 / Seconds : null;
 
     /// <summary>Requests the gateway answered between the two readings (the window's, and those in flight at its end).</summary>
     public long GatewayRequests => GatewayAfter is { } after && GatewayBefore is { } before ? after.Requests - before.Requests : 0;
