@@ -1,12 +1,7 @@
-using System.Net;
 using System.Text;
+using FunctionsRouter.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsRouter.LoadHarness;
 
@@ -53,14 +48,10 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync(int delayMs, int chunks, int chunkIntervalMs, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder().Build();
         var upstream = new FakeUpstream(app, chunks, chunkIntervalMs) { DelayMs = delayMs };
         app.MapPost("/{**path}", upstream.HandleAsync);
-        await app.StartAsync(cancellationToken);
-        upstream.BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        upstream.BaseUri = await LoopbackApp.StartAsync(app, cancellationToken);
         return upstream;
     }
 

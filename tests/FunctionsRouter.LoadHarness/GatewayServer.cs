@@ -1,12 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using FunctionsRouter.Gateway.Hosting;
 using FunctionsRouter.Gateway.Usage;
+using FunctionsRouter.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,9 +24,7 @@ internal static class GatewayServer
 
     public static async Task<int> RunAsync(HarnessOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
+        var builder = LoopbackApp.CreateBuilder();
 
         // As host.json has it: Information for the gateway's own categories (FunctionsRouter.Usage among them), the
         // framework's at Warning. --usage-log off keeps the events (counted, so the harness sees the writer) unrendered.
@@ -58,8 +53,7 @@ internal static class GatewayServer
         app.MapFunctionsRouterGateway();
         app.MapGet(CountersPath, (HttpContext context) => WriteCountersAsync(context, logs, Interlocked.Read(ref requests)));
 
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = await LoopbackApp.StartAsync(app);
         await Console.Out.WriteLineAsync(ListeningPrefix + address);
         await Console.Out.FlushAsync();
 
