@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionsRouter.Gateway.Tests.Integration;
+namespace FunctionsRouter.Testing;
 
-/// <summary>An ASP.NET Core app on Kestrel, on a free loopback port, quiet.</summary>
-internal static class LoopbackApp
+/// <summary>An ASP.NET Core app on Kestrel, on a free loopback port, quiet (the fake upstreams and gateway hosts of the tests and the load harness).</summary>
+public static class LoopbackApp
 {
     public static WebApplicationBuilder CreateBuilder()
     {
@@ -20,9 +20,9 @@ internal static class LoopbackApp
     }
 
     /// <summary>Starts the app and returns the address it listens on.</summary>
-    public static async Task<Uri> StartAsync(WebApplication app)
+    public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
-        await app.StartAsync();
+        await app.StartAsync(cancellationToken);
         return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 }

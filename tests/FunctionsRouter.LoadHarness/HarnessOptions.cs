@@ -1,0 +1,133 @@
+using System.Globalization;
+
+namespace FunctionsRouter.LoadHarness;
+
+/// <summary>The harness's switches, each with its default.</summary>
+internal sealed class HarnessOptions
+{
+    /// <summary>Concurrent request loops in phases (a) to (d). Default 64.</summary>
+    public int Concurrency { get; private set; } = 64;
+
+    /// <summary>Measured seconds per phase. Default 10.</summary>
+    public int DurationSeconds { get; private set; } = 10;
+
+    /// <summary>Seconds each phase runs before it is measured (JIT, connection pools). Default 3.</summary>
+    public int WarmupSeconds { get; private set; } = 3;
+
+    /// <summary>
+    /// Seconds of unmeasured traffic through the gateway (half JSON, half streams) before the first phase, so that its
+    /// code has been compiled at the JIT's final tier: without it, phase (b) measures the JIT too. Default 10.
+    /// </summary>
+    public int GatewayWarmupSeconds { get; private set; } = 10;
+
+    /// <summary>How long the fake upstream waits before it answers (before the first chunk of a stream). Default 20.</summary>
+    public int DelayMs { get; private set; } = 20;
+
+    /// <summary>Content chunks in a streamed answer. Default 8.</summary>
+    public int Chunks { get; private set; } = 8;
+
+    /// <summary>Pause between content chunks of a stream. Default 1.</summary>
+    public int ChunkIntervalMs { get; private set; } = 1;
+
+    /// <summary>Concurrent request loops in the saturation phase (e), where the upstream answers at once. Default 128.</summary>
+    public int SaturationConcurrency { get; private set; } = 128;
+
+    /// <summary>Whether the gateway logs usage records (category <c>FunctionsRouter.Usage</c>, Information). Default on.</summary>
+    public bool UsageLog { get; private set; } = true;
+
+    /// <summary>An experiment: off replaces the usage ledger (queue and table writer) by a sink that drops records. Default on.</summary>
+    public bool UsageLedger { get; private set; } = true;
+
+    /// <summary>
+    /// Azurite runs at idle CPU priority (nice 19), standing in for Table Storage, which in production is remote and
+    /// takes no CPU from the gateway. The usage writer is off the request path, so it simply catches up later. Default on.
+    /// </summary>
+    public bool AzuriteNice { get; private set; } = true;
+
+    /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
+    public bool ServeGateway { get; private set; }
+
+    public const string Usage =
+        """
+        dotnet run -c Release --project tests/FunctionsRouter.LoadHarness -- [options]
+          --concurrency N             concurrent loops for phases a-d (64)
+          --duration S                measured seconds per phase (10)
+          --warmup S                  unmeasured seconds before each phase (3)
+          --gateway-warmup S          unmeasured gateway traffic before phase a, for the JIT's final tier (10)
+          --delay-ms MS               fake upstream's wait before answering / before the first chunk (20)
+          --chunks N                  content chunks per stream (8)
+          --chunk-interval-ms MS      pause between content chunks (1)
+          --saturation-concurrency N  concurrent loops in phase e, upstream delay 0 (128)
+          --usage-log on|off          gateway renders each usage record's log event, Information (on)
+          --azurite-nice on|off       Azurite (the usage table) at idle CPU priority, as a remote service would be (on)
+          --usage-ledger on|off       experiment: off drops usage records instead of queueing them for the table (on)
+        """;
+
+    /// <summary>Parses the switches; <see langword="null"/> with <paramref name="error"/> set when one is wrong.</summary>
+    public static HarnessOptions? Parse(string[] args, out string? error)
+    {
+        var options = new HarnessOptions();
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name == "--serve-gateway")
+            {
+                options.ServeGateway = true;
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                error = $"{name} needs a value.";
+                return null;
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--concurrency": options.Concurrency = Positive(name, value, ref error); break;
+                case "--duration": options.DurationSeconds = Positive(name, value, ref error); break;
+                case "--warmup": options.WarmupSeconds = NonNegative(name, value, ref error); break;
+                case "--gateway-warmup": options.GatewayWarmupSeconds = NonNegative(name, value, ref error); break;
+                case "--delay-ms": options.DelayMs = NonNegative(name, value, ref error); break;
+                case "--chunks": options.Chunks = Positive(name, value, ref error); break;
+                case "--chunk-interval-ms": options.ChunkIntervalMs = NonNegative(name, value, ref error); break;
+                case "--saturation-concurrency": options.SaturationConcurrency = Positive(name, value, ref error); break;
+                case "--usage-log" when value is "on" or "off": options.UsageLog = value == "on"; break;
+                case "--azurite-nice" when value is "on" or "off": options.AzuriteNice = value == "on"; break;
+                case "--usage-ledger" when value is "on" or "off": options.UsageLedger = value == "on"; break;
+                default: error = $"Unknown option or value: {name} {value}"; break;
+            }
+
+            if (error is not null)
+            {
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    private static int Positive(string name, string value, ref string? error)
+    {
+        var number = NonNegative(name, value, ref error);
+        if (error is null && number == 0)
+        {
+            error = $"{name} must be at least 1.";
+        }
+
+        return number;
+    }
+
+    private static int NonNegative(string name, string value, ref string? error)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        error = $"{name} takes a whole number, not '{value}'.";
+        return 0;
+    }
+}

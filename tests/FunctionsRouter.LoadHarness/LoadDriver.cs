@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace FunctionsRouter.LoadHarness;
+
+/// <summary>
+/// Drives one phase: <c>concurrency</c> loops each send a request, read the answer to its end, and send the next, for
+/// the warm-up and then for the measured window. A request counts when it completes inside the window; its latency
+/// runs from just before the send to the last byte, its time to first token to the first chunk carrying content.
+/// </summary>
+internal sealed class LoadDriver : IDisposable
+{
+    private static readonly byte[] Content = "\"content\""u8.ToArray();
+    private static readonly byte[] DoneEnd = "[DONE]\n\n"u8.ToArray();
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = int.MaxValue,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        UseProxy = false,
+    });
+
+    /// <summary>How long the usage writer may take to catch up after a window before the counters are read anyway.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Warm-up, a pause while the gateway's usage writer catches up, the measured window, and another such pause: the
+    /// gateway's counters are read in the pauses, so its CPU and allocations per request include the writer's share.
+    /// </summary>
+    public async Task<PhaseResult> RunAsync(string name, LoadRequest request, int concurrency, TimeSpan warmup, TimeSpan duration, GatewayProcess? gateway, bool ledger, Process? azurite, CancellationToken cancellationToken)
+    {
+        if (warmup > TimeSpan.Zero)
+        {
+            await RunLoopsAsync(request, concurrency, warmup, cancellationToken);
+        }
+
+        var gatewayBefore = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
+        var azuriteBefore = ChildProcesses.CpuMs(azurite);
+        var harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
+
+        var samples = await RunLoopsAsync(request, concurrency, duration, cancellationToken);
+
+        var harnessCpu = Process.GetCurrentProcess().TotalProcessorTime - harnessBefore;
+        var gatewayAfter = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
+        var azuriteCpu = gateway is null ? 0 : ChildProcesses.CpuMs(azurite) - azuriteBefore;
+
+        var latencies = samples.SelectMany(s => s.Latencies).ToList();
+        var ttfts = samples.SelectMany(s => s.TimesToFirstToken).ToList();
+        return new PhaseResult(
+            name,
+            concurrency,
+            duration.TotalSeconds,
+            latencies.Count,
+            samples.Sum(s => s.Errors),
+            LatencySummary.FromTicks(latencies),
+            request.Streamed ? LatencySummary.FromTicks(ttfts) : null,
+            gatewayBefore,
+            gatewayAfter,
+            harnessCpu.TotalMilliseconds,
+            azuriteCpu);
+    }
+
+    /// <summary>Sends one request and reads its answer; returns whether it is correct (and its first-token time).</summary>
+    public async Task<(bool Ok, long FirstTokenAt)> SendAsync(LoadRequest request, byte[] buffer, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, request.Uri) { Content = new ByteArrayContent(request.Body) };
+        message.Content.Headers.ContentType = Json;
+        using var response = await _client.SendAsync(message, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        long firstTokenAt = 0;
+        var tail = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer.AsMemory(tail), cancellationToken)) > 0)
+        {
+            var filled = tail + read;
+            if (request.Streamed && firstTokenAt == 0 && buffer.AsSpan(0, filled).IndexOf(Content) >= 0)
+            {
+                firstTokenAt = Stopwatch.GetTimestamp();
+            }
+
+            // Keep the last bytes at the front: the end marker, or a "content" split across two reads.
+            tail = Math.Min(filled, DoneEnd.Length);
+            buffer.AsSpan(filled - tail, tail).CopyTo(buffer);
+        }
+
+        var ok = response.StatusCode == HttpStatusCode.OK
+            && (!request.Streamed || (firstTokenAt != 0 && buffer.AsSpan(0, tail).SequenceEqual(DoneEnd)));
+        return (ok, firstTokenAt);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Runs the loops for <paramref name="duration"/>; each keeps the requests that completed within it.</summary>
+    private Task<LoopSamples[]> RunLoopsAsync(LoadRequest request, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var from = Stopwatch.GetTimestamp();
+        var to = from + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(request, from, to, cancellationToken), cancellationToken)));
+    }
+
+    private async Task<LoopSamples> LoopAsync(LoadRequest request, long measureFrom, long measureTo, CancellationToken cancellationToken)
+    {
+        var samples = new LoopSamples();
+        var buffer = new byte[16 * 1024];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (start >= measureTo)
+            {
+                break;
+            }
+
+            bool ok;
+            long firstTokenAt;
+            try
+            {
+                (ok, firstTokenAt) = await SendAsync(request, buffer, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                (ok, firstTokenAt) = (false, 0);
+            }
+
+            var end = Stopwatch.GetTimestamp();
+            if (end < measureFrom || end > measureTo)
+            {
+                continue;
+            }
+
+            if (!ok)
+            {
+                samples.Errors++;
+                continue;
+            }
+
+            samples.Latencies.Add(end - start);
+            if (request.Streamed)
+            {
+                samples.TimesToFirstToken.Add(firstTokenAt - start);
+            }
+        }
+
+        return samples;
+    }
+
+    private sealed class LoopSamples
+    {
+        public List<long> Latencies { get; } = new(4096);
+
+        public List<long> TimesToFirstToken { get; } = new(4096);
+
+        public int Errors { get; set; }
+    }
+}

@@ -1,0 +1,48 @@
+namespace FunctionsRouter.LoadHarness;
+
+/// <summary>What one phase measured over its measured window (warm-up excluded).</summary>
+/// <param name="Completed">Requests answered in full and correctly within the window.</param>
+/// <param name="Errors">Requests that failed, answered other than 200, or whose stream did not end with <c>[DONE]</c>.</param>
+/// <param name="Latency">Until the last byte of the answer.</param>
+/// <param name="TimeToFirstToken">Until the first content chunk of a stream; null for JSON answers.</param>
+/// <param name="GatewayBefore">The gateway process's counters before the window (usage writer caught up); null when the phase bypasses it.</param>
+/// <param name="GatewayAfter">The same after the window, once the usage writer has caught up again.</param>
+/// <param name="HarnessCpuMs">CPU time of this process (load generator and fake upstream) over the window.</param>
+/// <param name="AzuriteCpuMs">CPU time of Azurite over the window and the usage writer's catch-up.</param>
+internal sealed record PhaseResult(
+    string Name,
+    int Concurrency,
+    double Seconds,
+    int Completed,
+    int Errors,
+    LatencySummary? Latency,
+    LatencySummary? TimeToFirstToken,
+    ProcessCounters? GatewayBefore,
+    ProcessCounters? GatewayAfter,
+    double HarnessCpuMs,
+    double AzuriteCpuMs)
+{
+    public double RequestsPerSecond => Completed / Seconds;
+
+    /// <summary>Cores the gateway process kept busy over the phase (its CPU time ÷ the window).</summary>
+    public double? GatewayCores => GatewayAfter is { } after && GatewayBefore is { } before ? (after.CpuMs - before.CpuMs) / 1000.0 / Seconds : null;
+
+    /// <summary>Requests the gateway answered between the two readings (the window's, and those in flight at its end).</summary>
+    public long GatewayRequests => GatewayAfter is { } after && GatewayBefore is { } before ? after.Requests - before.Requests : 0;
+
+    /// <summary>Gateway CPU per request answered, in microseconds.</summary>
+    public double? GatewayCpuMicroseconds => PerGatewayRequest((a, b) => (a.CpuMs - b.CpuMs) * 1000.0);
+
+    /// <summary>Gateway managed allocations per request answered, in KiB.</summary>
+    public double? GatewayAllocatedKiB => PerGatewayRequest((a, b) => (a.AllocatedBytes - b.AllocatedBytes) / 1024.0);
+
+    /// <summary>Usage records a full queue refused during the phase.</summary>
+    public long? UsageDropped => GatewayAfter is { } after && GatewayBefore is { } before ? after.UsageDropped - before.UsageDropped : null;
+
+    public double? AzuriteCpuMicroseconds => GatewayRequests > 0 && AzuriteCpuMs > 0 ? AzuriteCpuMs * 1000.0 / GatewayRequests : null;
+
+    public double? HarnessCpuMicroseconds => Completed > 0 ? HarnessCpuMs * 1000.0 / Completed : null;
+
+    private double? PerGatewayRequest(Func<ProcessCounters, ProcessCounters, double> difference) =>
+        GatewayBefore is { } before && GatewayAfter is { } after && GatewayRequests > 0 ? difference(after, before) / GatewayRequests : null;
+}
