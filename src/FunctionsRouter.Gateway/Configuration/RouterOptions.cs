@@ -43,6 +43,14 @@ public sealed class RouterOptions
     [Range(100, 1_000_000)]
     public int UsageQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long the usage writer lets records gather before a write (<c>Router__UsageBatchLinger</c>), so that a
+    /// transaction carries many rows. Shutdown does not wait for it.
+    /// </summary>
+    /// <value>Default 1 second; from zero (write at once) to 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan UsageBatchLinger { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The shared table of deployment cooldowns and open circuits (<c>Router__HealthTable</c>).</summary>
     /// <value>Default <c>DeploymentHealth</c>.</value>
     [Required]

@@ -76,7 +76,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<UsageQueue>(),
             sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger));
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
 
         // Spans and metrics (OpenTelemetry GenAI conventions); they cost nothing until a host listens to them.

@@ -64,6 +64,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Router:HealthTable"] = healthTable,
             ["Router:MaxRequestBodyBytes"] = "65536",
             ["Router:UpstreamIdleTimeout"] = "00:00:02",
+            ["Router:UsageBatchLinger"] = "00:00:00",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddFunctionsRouterGateway();

@@ -41,6 +41,42 @@ public sealed class UsageTableWriterTests(IntegrationFixture fixture)
         Assert.Single(await ReadAllAsync(table));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1500)]
+    public async Task Run_RecordsArrivingOneByOne_LingerGathersThemIntoOneTransactionPerPartition(int lingerMs)
+    {
+        var counter = new BatchCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall);
+        var table = new TableClient(fixture.Azurite.ConnectionString, fixture.Azurite.CreateTableName("ledger"), options);
+        var queue = new UsageQueue(Options.Create(new RouterOptions()), NullLogger<UsageQueue>.Instance);
+        var writer = new UsageTableWriter(queue, table, TimeProvider.System, NullLoggerFactory.Instance, TimeSpan.FromMilliseconds(lingerMs));
+        await writer.StartAsync(CancellationToken.None);
+        var records = Enumerable.Range(0, 10).Select(i => Record($"l{i}", "alpha")).ToList();
+
+        // Ten records, 60 ms apart: without a linger each goes out on its own.
+        foreach (var record in records)
+        {
+            queue.Record(record);
+            await Task.Delay(60);
+        }
+
+        await Task.Delay(lingerMs + 300);
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(10, (await ReadAllAsync(table)).Count);
+        var partitions = records.Select(UsageRecordKeys.PartitionKey).Distinct().Count();
+        if (lingerMs == 0)
+        {
+            Assert.True(counter.Batches >= 6, $"{counter.Batches} transactions");
+        }
+        else
+        {
+            Assert.Equal(partitions, counter.Batches);
+        }
+    }
+
     [Fact]
     public async Task Record_QueueFull_CountsDropsWithoutWaiting()
     {
@@ -93,6 +129,22 @@ public sealed class UsageTableWriterTests(IntegrationFixture fixture)
         var queue = new UsageQueue(Options.Create(new RouterOptions { UsageQueueCapacity = capacity }), NullLogger<UsageQueue>.Instance);
         var writer = new UsageTableWriter(queue, table, TimeProvider.System, NullLoggerFactory.Instance);
         return (queue, writer, table);
+    }
+
+    /// <summary>Counts entity-group transactions sent (<c>$batch</c> requests).</summary>
+    private sealed class BatchCounter : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private int _batches;
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+        {
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _batches);
+            }
+        }
     }
 
     private static async Task<List<TableEntity>> ReadAllAsync(TableClient table)
