@@ -100,7 +100,7 @@ internal sealed class TableAliasCatalog : IAliasCatalog
             Volatile.Write(ref _snapshot, snapshot);
             return snapshot;
         }
-        catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or AggregateException or TimeoutException or OperationCanceledException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
         {
             var lastGood = Volatile.Read(ref _snapshot);
             Volatile.Write(ref _doNotRetryBefore, _time.GetTimestamp() + (long)(RetryAfterFailure.TotalSeconds * _time.TimestampFrequency));

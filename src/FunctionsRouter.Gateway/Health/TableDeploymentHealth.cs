@@ -162,7 +162,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         }
     }
 
-    /// <summary>Completes when every table write started so far has finished (tests, and shutdown).</summary>
+    /// <summary>Completes when every table write started so far has finished (for tests; shutdown does not wait for writes).</summary>
     internal Task WhenWrittenAsync()
     {
         lock (_writesGate)
@@ -191,7 +191,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         {
             // No table yet: nobody has cooled anything down.
         }
-        catch (Exception ex) when (IsStorageFailure(ex))
+        catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
         {
             if (!_readFailing)
             {
@@ -306,7 +306,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             {
                 await EnsureTableAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsStorageFailure(ex))
+            catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
             {
                 GatewayLog.DeploymentHealthWriteFailed(_logger, _table.Name, key.Endpoint, key.Deployment, ex);
                 return;
@@ -321,7 +321,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             await _table.CreateIfNotExistsAsync().ConfigureAwait(false);
             _tableEnsured = true;
         }
-        catch (Exception ex) when (IsStorageFailure(ex))
+        catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
         {
             GatewayLog.DeploymentHealthWriteFailed(_logger, _table.Name, string.Empty, string.Empty, ex);
         }
@@ -335,9 +335,6 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             _writes.Add(write);
         }
     }
-
-    private static bool IsStorageFailure(Exception ex) =>
-        ex is RequestFailedException or IOException or HttpRequestException or AggregateException or TimeoutException or OperationCanceledException or Azure.Identity.AuthenticationFailedException;
 
     private sealed class LocalState
     {
