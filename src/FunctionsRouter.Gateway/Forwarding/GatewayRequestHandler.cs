@@ -232,11 +232,16 @@ public sealed class GatewayRequestHandler
             _health.ReportFailure(target, failure, attempt.RetryAfter);
             GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, attempt.Error);
             var mayRetry = exchange.Attempts < _maxAttempts && _time.GetElapsedTime(exchange.StartTimestamp) < _failoverDeadline;
-            var allBusy = failure is DeploymentFailure.Throttled or DeploymentFailure.Unavailable && _selector.AllBusyUntil(route) is not null;
             index = mayRetry ? _selector.Select(route, tried) : -1;
-            if (index >= 0 || (mayRetry && allBusy))
+            if (index >= 0)
             {
                 continue;
+            }
+
+            var allBusy = failure is DeploymentFailure.Throttled or DeploymentFailure.Unavailable && _selector.AllBusyUntil(route) is not null;
+            if (mayRetry && allBusy)
+            {
+                continue; // To the top: wait for the first back if allowed, else 429 all_deployments_busy.
             }
 
             // Out of candidates, attempts or time. Throttled everywhere is the gateway's own 429, not a random upstream's.
@@ -305,7 +310,7 @@ public sealed class GatewayRequestHandler
         }
 
         attempt.UpstreamMs = _time.GetElapsedTime(upstreamStart).TotalMilliseconds;
-        _telemetry.EndAttempt(span, attempt.Status, attempt.CallerGone ? "client_closed_request" : attempt.Failure is null ? null : attempt.Reason == "status" ? null : attempt.Reason);
+        _telemetry.EndAttempt(span, attempt.Status, attempt.CallerGone ? "client_closed_request" : attempt.NoAnswerReason);
         return attempt;
     }
 
@@ -382,13 +387,13 @@ public sealed class GatewayRequestHandler
             await relay.RelayAsync(content, response.Body, () => exchange.TimeToFirstByteMs = exchange.ElapsedMs, cancellationToken).ConfigureAwait(false);
             if (!relay.SawDone)
             {
-                _health.ReportFailure(exchange.Target!, DeploymentFailure.ServerError, null);
+                ReportBrokenResponse(exchange, timedOut: false);
                 errorCode = await EndStreamWithErrorAsync(response, exchange, new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream ended the stream before it was complete."), null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (UpstreamReadException ex)
         {
-            _health.ReportFailure(exchange.Target!, ex.IsTimeout ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, null);
+            ReportBrokenResponse(exchange, ex.IsTimeout);
             var error = ex.IsTimeout
                 ? new GatewayError(GatewayErrorCode.UpstreamTimeout, "The upstream went silent in the middle of the stream.")
                 : new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream stream failed before it was complete.");
@@ -425,6 +430,10 @@ public sealed class GatewayRequestHandler
 
         return error.WireCode;
     }
+
+    /// <summary>A response that broke off after it started counts against the deployment, towards its circuit.</summary>
+    private void ReportBrokenResponse(Exchange exchange, bool timedOut) =>
+        _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null);
 
     private static void SetStreamUsage(Exchange exchange, UsageJsonReader usage, SseEventRelay relay)
     {
@@ -464,7 +473,7 @@ public sealed class GatewayRequestHandler
                 catch (UpstreamReadException ex)
                 {
                     // Headers may be out already: abort rather than fake a clean end of a truncated body.
-                    _health.ReportFailure(exchange.Target!, ex.IsTimeout ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, null);
+                    ReportBrokenResponse(exchange, ex.IsTimeout);
                     GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, "body read failed", ex.InnerException);
                     context.Abort();
                     return (GatewayErrors.StatusOf(GatewayErrorCode.UpstreamStreamFailed), GatewayErrors.WireCodeOf(GatewayErrorCode.UpstreamStreamFailed));

@@ -25,8 +25,11 @@ internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, P
     /// <summary>The upstream's status, or 0 when no response arrived.</summary>
     public int Status { get; private set; }
 
+    /// <summary>Why no response arrived (<c>timeout</c>, <c>unreachable</c>), or null when one did.</summary>
+    public string? NoAnswerReason { get; private set; }
+
     /// <summary>What the failure log says: <c>status</c>, <c>timeout</c> or <c>unreachable</c>.</summary>
-    public string Reason { get; private set; } = "status";
+    public string Reason => NoAnswerReason ?? "status";
 
     public Exception? Error { get; private set; }
 
@@ -57,7 +60,7 @@ internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, P
     public void NoAnswer(DeploymentFailure failure, string reason, Exception error)
     {
         Failure = failure;
-        Reason = reason;
+        NoAnswerReason = reason;
         Error = error;
     }
 
