@@ -78,6 +78,22 @@ public sealed class UsageTableWriterTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task StopAsync_WhileLingering_DrainsAtOnceInsteadOfWaitingOutTheLinger()
+    {
+        var table = new TableClient(fixture.Azurite.ConnectionString, fixture.Azurite.CreateTableName("ledger"));
+        var queue = new UsageQueue(Options.Create(new RouterOptions()), NullLogger<UsageQueue>.Instance);
+        var writer = new UsageTableWriter(queue, table, TimeProvider.System, NullLoggerFactory.Instance, TimeSpan.FromSeconds(10));
+        await writer.StartAsync(CancellationToken.None);
+        queue.Record(Record("linger", "alpha"));
+        await Task.Delay(200);
+
+        // Shutdown allows 5 s; a writer that sat out its 10 s linger would be cut off with the record unwritten.
+        await writer.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+
+        Assert.Single(await ReadAllAsync(table));
+    }
+
+    [Fact]
     public async Task Record_QueueFull_CountsDropsWithoutWaiting()
     {
         var (queue, _, _) = Create(capacity: 100);
