@@ -44,10 +44,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
     [MemberData(nameof(Failures))]
     public async Task Post_PrimaryFails_BackupServesSameBodyAndAttemptsAreCounted(string behaviour, string endpoint)
     {
-        var primary = $"{behaviour}.{_id}";
-        var backup = $"ok.{_id}";
-        await fixture.Gateway.SeedAsync(Alias, "primary", primary, endpoint);
-        await fixture.Gateway.SeedAsync(Alias, "backup", backup, priority: 1);
+        var (primary, backup) = await SeedPrimaryAndBackupAsync(fixture.Gateway, behaviour, endpoint);
         var body = $$$"""{"messages":[{"role":"user","content":"hi"}],"model":"{{{Alias}}}","temperature":0.25,"x-extra":{"kept":[1,2]}}""";
         var requestId = "fo-" + Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/chat/completions") { Content = PassThroughTests.Json(body) };
@@ -81,10 +78,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
     [InlineData("fail-503", 10.0)]
     public async Task Post_PrimaryThrottled_CoolsDownForWhatItSaidAndIsSkippedMeanwhile(string behaviour, double expectedSeconds)
     {
-        var primary = $"{behaviour}.{_id}";
-        var backup = $"ok.{_id}";
-        await fixture.Gateway.SeedAsync(Alias, "primary", primary);
-        await fixture.Gateway.SeedAsync(Alias, "backup", backup, priority: 1);
+        var (primary, backup) = await SeedPrimaryAndBackupAsync(fixture.Gateway, behaviour);
         var before = DateTimeOffset.UtcNow;
 
         using var first = await PostAsync(Alias);
@@ -109,10 +103,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
     [InlineData(422)]
     public async Task Post_CallerError_ReturnedAsItIsAndNeverFailedOver(int status)
     {
-        var primary = $"fail-{status}.{_id}";
-        var backup = $"ok.{_id}";
-        await fixture.Gateway.SeedAsync(Alias, "primary", primary);
-        await fixture.Gateway.SeedAsync(Alias, "backup", backup, priority: 1);
+        var (primary, backup) = await SeedPrimaryAndBackupAsync(fixture.Gateway, $"fail-{status}");
 
         using var response = await PostAsync(Alias);
 
@@ -208,10 +199,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
     [Fact]
     public async Task Stream_PrimaryThrottled_OpenAISdkStreamsFromBackup()
     {
-        var primary = $"fail-429.{_id}";
-        var backup = $"ok.{_id}";
-        await fixture.Gateway.SeedAsync(Alias, "primary", primary);
-        await fixture.Gateway.SeedAsync(Alias, "backup", backup, priority: 1);
+        var (primary, backup) = await SeedPrimaryAndBackupAsync(fixture.Gateway, "fail-429");
         var client = new ChatClient(Alias, new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
 
         var text = new StringBuilder();
@@ -232,10 +220,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
     [Fact]
     public async Task Stream_CutAfterFirstByte_ErrorEventAndNoFailover()
     {
-        var primary = $"cut.{_id}";
-        var backup = $"ok.{_id}";
-        await fixture.Gateway.SeedAsync(Alias, "primary", primary);
-        await fixture.Gateway.SeedAsync(Alias, "backup", backup, priority: 1);
+        var (primary, backup) = await SeedPrimaryAndBackupAsync(fixture.Gateway, "cut");
         var requestId = "cut-" + Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/chat/completions")
         {
@@ -303,14 +288,10 @@ public sealed class FailoverTests(IntegrationFixture fixture)
         };
         await using var first = await fixture.StartGatewayAsync(shared);
         await using var second = await fixture.StartGatewayAsync(shared);
-        var primary = $"fail-429+reset.{_id}";
-        var backup = $"ok.{_id}";
-        foreach (var gateway in new[] { first, second })
-        {
-            await gateway.SeedAsync(Alias, "primary", primary);
-            await gateway.SeedAsync(Alias, "backup", backup, priority: 1);
-            await gateway.SeedAsync("warm", "a", "dep-warm");
-        }
+        var (primary, backup) = await SeedPrimaryAndBackupAsync(first, "fail-429+reset");
+        await SeedPrimaryAndBackupAsync(second, "fail-429+reset");
+        await first.SeedAsync("warm", "a", "dep-warm");
+        await second.SeedAsync("warm", "a", "dep-warm");
 
         // The second instance has served before, so its health view is being refreshed.
         using (var warm = await PostAsync("warm", gateway: second))
@@ -331,6 +312,16 @@ public sealed class FailoverTests(IntegrationFixture fixture)
         Assert.Equal(backup, skipped.Headers.GetValues("x-router-deployment").Single());
         Assert.Equal(1, fixture.Upstream.CountFor(primary));
         Assert.True(DateTime.UtcNow - written < TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Seeds this test's alias: a priority-0 target with the fake behaviour given, and a healthy priority-1 backup.</summary>
+    private async Task<(string Primary, string Backup)> SeedPrimaryAndBackupAsync(GatewayHost gateway, string behaviour, string endpoint = "default")
+    {
+        var primary = $"{behaviour}.{_id}";
+        var backup = $"ok.{_id}";
+        await gateway.SeedAsync(Alias, "primary", primary, endpoint);
+        await gateway.SeedAsync(Alias, "backup", backup, priority: 1);
+        return (primary, backup);
     }
 
     private async Task<HttpResponseMessage> PostAsync(string alias, string? requestId = null, GatewayHost? gateway = null)
