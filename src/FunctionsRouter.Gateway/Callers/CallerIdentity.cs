@@ -1,12 +1,25 @@
 namespace FunctionsRouter.Gateway.Callers;
 
 /// <summary>
-/// Who is calling. Flows into every usage record. Until caller keys and Entra ID principals land, every caller is
-/// <see cref="Anonymous"/>.
+/// Who is calling, as admission established it. Flows into every usage record and span; never holds a key or token.
 /// </summary>
-/// <param name="Id">A stable identifier for usage records and limits (never a key).</param>
-/// <param name="Kind">How the caller was identified: <c>anonymous</c>, later <c>key</c> or <c>entra</c>.</param>
+/// <param name="Id">
+/// A stable identifier for usage records and limits: <c>key:&lt;caller id&gt;</c>, <c>entra:&lt;object id&gt;</c> or
+/// <c>anonymous</c>.
+/// </param>
+/// <param name="Kind">How the caller was identified: <c>key</c>, <c>entra</c> or <c>anonymous</c>.</param>
 public sealed record CallerIdentity(string Id, string Kind)
 {
-    public static CallerIdentity Anonymous { get; } = new("anonymous", "anonymous");
+    public const string KeyKind = "key";
+    public const string EntraKind = "entra";
+    public const string AnonymousKind = "anonymous";
+
+    /// <summary>A credential-less caller, admitted only when <c>Router__AllowAnonymous</c> is set; may use every alias.</summary>
+    public static CallerIdentity Anonymous { get; } = new("anonymous", AnonymousKind);
+
+    /// <summary>The aliases this caller may use.</summary>
+    public AliasAccess Access { get; init; } = AliasAccess.All;
+
+    /// <summary>The caller row's display name, for logs; none for anonymous.</summary>
+    public string? Name { get; init; }
 }

@@ -114,6 +114,40 @@ public sealed class RouterOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan AllBusyMaxWait { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Lets requests without any credential through as caller <c>anonymous</c> with every alias
+    /// (<c>Router__AllowAnonymous</c>), for local experiments. Requests that carry a credential are still checked.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: a request without a credential gets 401.</value>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>The caller table: callers, their keys' hashes, Entra principals and app roles (<c>Router__CallerTable</c>).</summary>
+    /// <value>Default <c>Callers</c>.</value>
+    [Required]
+    public string CallerTable { get; set; } = Callers.CallerTable.DefaultName;
+
+    /// <summary>
+    /// How long a caller or key read from the caller table is trusted (<c>Router__CallerCacheTtl</c>): a change to a caller
+    /// (disabled, rotated, granted) is seen within this time; an unknown key costs one table read per period.
+    /// </summary>
+    /// <value>Default 30 seconds; from 1 second to 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan CallerCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a request waits on a caller-table read or on the token issuer's metadata
+    /// (<c>Router__CallerLookupTimeout</c>); past it the last value read is used, or the request gets 503 if there is none.
+    /// </summary>
+    /// <value>Default 2 seconds; from 100 milliseconds to 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan CallerLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Microsoft Entra ID tokens (<c>Router__Entra__…</c>).</summary>
+    public EntraOptions Entra { get; set; } = new();
+
+    /// <summary>Browser access (<c>Router__Cors__…</c>).</summary>
+    public CorsOptions Cors { get; set; } = new();
+
     /// <summary>The model endpoints, by name (<c>Router__Endpoints__&lt;name&gt;__…</c>). Alias rows name one of these.</summary>
     public Dictionary<string, EndpointOptions> Endpoints { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -44,11 +44,70 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
             }
         }
 
+        ValidateEntra(options.Entra, failures);
+        ValidateCors(options.Cors, failures);
+
         if (!TableStorageLocation.TryResolve(options.Storage, configuration, out _, out var storageError))
         {
             failures.Add(storageError);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateEntra(EntraOptions entra, List<string> failures)
+    {
+        if (!entra.IsEnabled)
+        {
+            if (entra.Audiences.Count > 0)
+            {
+                failures.Add("Router__Entra__Audience is set but Router__Entra__TenantId is not: set the tenant whose tokens are accepted.");
+            }
+
+            return;
+        }
+
+        if (!Guid.TryParse(entra.TenantId, out _))
+        {
+            failures.Add($"Router__Entra__TenantId '{entra.TenantId}' is not a directory (tenant) id (a GUID).");
+        }
+
+        if (entra.Audiences.Count == 0)
+        {
+            failures.Add("Router__Entra__Audience is missing: set the gateway app registration's client id and/or application id URI.");
+        }
+
+        if (!Uri.TryCreate(entra.ResolvedAuthority, UriKind.Absolute, out var authority) ||
+            !(authority.Scheme == Uri.UriSchemeHttps || (authority.Scheme == Uri.UriSchemeHttp && authority.IsLoopback)))
+        {
+            failures.Add($"Router__Entra__Authority '{entra.Authority}' is not an https URL (plain http is accepted only for a loopback host).");
+        }
+
+        if (entra.ClockSkew < TimeSpan.Zero || entra.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Router__Entra__ClockSkew must be between 00:00:00 and 00:05:00.");
+        }
+    }
+
+    private static void ValidateCors(CorsOptions cors, List<string> failures)
+    {
+        foreach (var origin in cors.Origins)
+        {
+            if (origin == "*")
+            {
+                continue;
+            }
+
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) ||
+                uri.AbsolutePath != "/" || origin.EndsWith('/') || !string.IsNullOrEmpty(uri.Query))
+            {
+                failures.Add($"Router__Cors__AllowedOrigins: '{origin}' is not an origin (scheme://host[:port], no path or trailing slash).");
+            }
+        }
+
+        if (cors.MaxAge < TimeSpan.Zero || cors.MaxAge > TimeSpan.FromDays(1))
+        {
+            failures.Add("Router__Cors__MaxAge must be between 00:00:00 and 1.00:00:00.");
+        }
     }
 }

@@ -52,4 +52,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(3005, LogLevel.Warning, "Usage writer stopped with {Count} records unwritten: shutdown ran out of time.")]
     public static partial void UsageShutdownIncomplete(ILogger logger, int count);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Request refused: {ErrorCode} for {Who} on {Path}.")]
+    public static partial void CallerRefused(ILogger logger, string errorCode, string who, string path);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Caller table row {Partition}/{Row} skipped: {Problem}.")]
+    public static partial void CallerRowSkipped(ILogger logger, string partition, string row, string problem);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Caller table could not be read for a {What}; cached value available: {HasCached}.")]
+    public static partial void CallerTableReadFailed(ILogger logger, string what, bool hasCached, Exception exception);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Token issuer metadata {Address} could not be read; keys cached: {HasCached}.")]
+    public static partial void TokenKeysUnavailable(ILogger logger, string address, bool hasCached, Exception exception);
 }

@@ -52,6 +52,7 @@ internal sealed class GatewayTelemetry : IDisposable
     private readonly Histogram<double> _timeToFirstChunk;
     private readonly Histogram<double> _overhead;
     private readonly Counter<long> _cooldowns;
+    private readonly Counter<long> _refusals;
     private readonly FrozenDictionary<string, EndpointFacts> _endpoints;
 
     public GatewayTelemetry(IMeterFactory meterFactory, UsageQueue usageQueue, IOptions<RouterOptions> options)
@@ -70,12 +71,22 @@ internal sealed class GatewayTelemetry : IDisposable
         _overhead = meter.CreateHistogram(GatewayTelemetryNames.GatewayOverhead, "s", "Time the gateway itself added to a request (not waiting for the upstream).",
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _cooldowns = meter.CreateCounter<long>(GatewayTelemetryNames.CooldownEvents, "{event}", "Targets put in cooldown after a failure.");
+        _refusals = meter.CreateCounter<long>(GatewayTelemetryNames.AdmissionRefusals, "{request}", "Requests refused by admission (no, bad or unregistered credential; alias not granted).");
         meter.CreateObservableGauge(GatewayTelemetryNames.UsageQueueDepth, () => usageQueue.Depth, "{record}", "Usage records waiting for the table writer.");
         meter.CreateObservableCounter(GatewayTelemetryNames.UsageQueueDropped, () => usageQueue.Dropped, "{record}", "Usage records that did not fit in the queue (logged, not written to the table).");
 
         _endpoints = options.Value.Endpoints
             .Select(e => KeyValuePair.Create(e.Key, EndpointFacts.From(e.Value)))
             .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Counts a request admission refused, by its error code (no caller attribute: refusals may be unauthenticated).</summary>
+    public void RecordRefusal(string errorCode)
+    {
+        if (_refusals.Enabled)
+        {
+            _refusals.Add(1, new KeyValuePair<string, object?>(Attr.ErrorType, errorCode));
+        }
     }
 
     /// <summary>

@@ -32,4 +32,7 @@ public static class GatewayTelemetryNames
 
     /// <summary>Counter of usage records that did not fit in the queue since start (<c>{record}</c>).</summary>
     public const string UsageQueueDropped = "functionsrouter.usage_queue.dropped";
+
+    /// <summary>Counter of requests refused by admission: 401, 403 and 503 before any routing (<c>{request}</c>; <c>error.type</c> says why).</summary>
+    public const string AdmissionRefusals = "functionsrouter.admission.refusals";
 }

@@ -42,6 +42,27 @@ public enum GatewayErrorCode
     /// <summary>The upstream failed after the response had started; reported in-band on a stream. 502.</summary>
     UpstreamStreamFailed,
 
+    /// <summary>No credential: neither <c>api-key</c> nor <c>Authorization: Bearer</c>. 401.</summary>
+    MissingCredentials,
+
+    /// <summary>
+    /// A key that is unknown, disabled, expired or of a disabled caller, or a token that fails validation: one answer for
+    /// each, so keys cannot be probed. 401.
+    /// </summary>
+    InvalidCredentials,
+
+    /// <summary>A valid Entra token whose principal has no caller row, neither for its object id nor for an app role. 403.</summary>
+    CallerNotRegistered,
+
+    /// <summary>The caller may not use the alias it named. 403.</summary>
+    ModelNotAllowed,
+
+    /// <summary>The caller table could not be read within its bound and nothing is cached for this credential. 503.</summary>
+    CallerStoreUnavailable,
+
+    /// <summary>The token issuer's OpenID Connect metadata or keys could not be fetched and none are cached. 503.</summary>
+    IdentityProviderUnavailable,
+
     /// <summary>The caller went away before the answer was complete (usage records only; nobody is left to answer). 499.</summary>
     ClientClosedRequest,
 }

@@ -17,6 +17,9 @@ public static class GatewayErrors
     {
         GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName => StatusCodes.Status400BadRequest,
         GatewayErrorCode.UnknownModel => StatusCodes.Status404NotFound,
+        GatewayErrorCode.MissingCredentials or GatewayErrorCode.InvalidCredentials => StatusCodes.Status401Unauthorized,
+        GatewayErrorCode.CallerNotRegistered or GatewayErrorCode.ModelNotAllowed => StatusCodes.Status403Forbidden,
+        GatewayErrorCode.CallerStoreUnavailable or GatewayErrorCode.IdentityProviderUnavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorCode.AllDeploymentsBusy => StatusCodes.Status429TooManyRequests,
         GatewayErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         GatewayErrorCode.NoEnabledTarget or GatewayErrorCode.AliasCatalogUnavailable => StatusCodes.Status503ServiceUnavailable,
@@ -41,6 +44,12 @@ public static class GatewayErrors
         GatewayErrorCode.UpstreamTimeout => "upstream_timeout",
         GatewayErrorCode.UpstreamStreamFailed => "upstream_stream_failed",
         GatewayErrorCode.ClientClosedRequest => "client_closed_request",
+        GatewayErrorCode.MissingCredentials => "missing_credentials",
+        GatewayErrorCode.InvalidCredentials => "invalid_credentials",
+        GatewayErrorCode.CallerNotRegistered => "caller_not_registered",
+        GatewayErrorCode.ModelNotAllowed => "model_not_allowed",
+        GatewayErrorCode.CallerStoreUnavailable => "caller_store_unavailable",
+        GatewayErrorCode.IdentityProviderUnavailable => "identity_provider_unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

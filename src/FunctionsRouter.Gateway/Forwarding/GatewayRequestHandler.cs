@@ -37,7 +37,7 @@ public sealed class GatewayRequestHandler
     private readonly ITargetSelector _selector;
     private readonly IDeploymentHealth _health;
     private readonly UpstreamEndpoints _endpoints;
-    private readonly ICallerResolver _callers;
+    private readonly CallerAdmission _admission;
     private readonly IUsageSink _usage;
     private readonly GatewayTelemetry _telemetry;
     private readonly TimeProvider _time;
@@ -52,7 +52,7 @@ public sealed class GatewayRequestHandler
         ITargetSelector selector,
         IDeploymentHealth health,
         UpstreamEndpoints endpoints,
-        ICallerResolver callers,
+        CallerAdmission admission,
         IUsageSink usage,
         GatewayTelemetry telemetry,
         IOptions<RouterOptions> options,
@@ -63,7 +63,7 @@ public sealed class GatewayRequestHandler
         _selector = selector;
         _health = health;
         _endpoints = endpoints;
-        _callers = callers;
+        _admission = admission;
         _usage = usage;
         _telemetry = telemetry;
         _time = time;
@@ -99,6 +99,10 @@ public sealed class GatewayRequestHandler
         var response = context.Response;
         var requestId = RequestIds.FromHeaderOrNew(request.Headers[RequestIds.Header]);
         response.Headers[RequestIds.Header] = requestId;
+        if (await _admission.AdmitAsync(context).ConfigureAwait(false) is not { } caller)
+        {
+            return; // A preflight, or a refusal: answered, no usage record.
+        }
 
         PooledBuffer? body;
         try
@@ -147,8 +151,13 @@ public sealed class GatewayRequestHandler
                 return;
             }
 
+            if (_admission.Authorize(context, caller, alias) is { } refused)
+            {
+                await WriteErrorAsync(response, refused, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             // From here on the request has reached routing: it gets exactly one usage record.
-            var caller = _callers.Resolve(context);
             _telemetry.SetRoute(activity, alias, caller);
             var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, operation) { Alias = alias, Streamed = parsed.Stream };
             var (status, errorCode) = await RouteAsync(context, exchange, body, parsed, operation, cancellationToken).ConfigureAwait(false);

@@ -1,18 +1,25 @@
 using System.Text.Json;
 using FunctionsRouter.Gateway.Aliases;
+using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionsRouter.Gateway.Forwarding;
 
 /// <summary>
-/// <c>GET /api/v1/models</c>: the OpenAI list shape, one entry per alias that has an enabled target.
+/// <c>GET /api/v1/models</c>: the OpenAI list shape, one entry per alias that has an enabled target and that the caller
+/// may use.
 /// </summary>
-public sealed class ModelListHandler(IAliasCatalog catalog)
+public sealed class ModelListHandler(IAliasCatalog catalog, CallerAdmission admission)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
+        if (await admission.AdmitAsync(context).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
         AliasCatalogSnapshot snapshot;
         try
         {
@@ -32,7 +39,7 @@ public sealed class ModelListHandler(IAliasCatalog catalog)
             writer.WriteStartArray("data");
             foreach (var route in snapshot.Routes)
             {
-                if (!route.HasEnabledTarget)
+                if (!route.HasEnabledTarget || !caller.Access.Allows(route.Alias))
                 {
                     continue;
                 }

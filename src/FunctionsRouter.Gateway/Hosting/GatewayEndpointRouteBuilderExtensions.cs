@@ -16,14 +16,18 @@ public static class GatewayEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapFunctionsRouterGateway(this IEndpointRouteBuilder endpoints, string prefix = "/api")
     {
         var group = endpoints.MapGroup(prefix);
-        group.MapPost("/models/chat/completions", Forward(GatewayOperation.ChatCompletions, ApiSurface.Models));
-        group.MapPost("/v1/chat/completions", Forward(GatewayOperation.ChatCompletions, ApiSurface.OpenAI));
-        group.MapPost("/models/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.Models));
-        group.MapPost("/v1/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.OpenAI));
-        group.MapGet("/v1/models", (HttpContext context) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleAsync(context));
+        // OPTIONS too: CORS preflights are answered by the gateway's admission, as under the Functions host.
+        group.MapMethods("/models/chat/completions", PostMethods, Forward(GatewayOperation.ChatCompletions, ApiSurface.Models));
+        group.MapMethods("/v1/chat/completions", PostMethods, Forward(GatewayOperation.ChatCompletions, ApiSurface.OpenAI));
+        group.MapMethods("/models/embeddings", PostMethods, Forward(GatewayOperation.Embeddings, ApiSurface.Models));
+        group.MapMethods("/v1/embeddings", PostMethods, Forward(GatewayOperation.Embeddings, ApiSurface.OpenAI));
+        group.MapMethods("/v1/models", GetMethods, (HttpContext context) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleAsync(context));
         group.MapGet("/health", HealthHandler.HandleAsync);
         return group;
     }
+
+    private static readonly string[] PostMethods = ["POST", "OPTIONS"];
+    private static readonly string[] GetMethods = ["GET", "OPTIONS"];
 
     private static RequestDelegate Forward(GatewayOperation operation, ApiSurface surface) =>
         context => context.RequestServices.GetRequiredService<GatewayRequestHandler>().HandleAsync(context, operation, surface);

@@ -4,6 +4,7 @@ using Azure.Identity;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
+using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
@@ -68,7 +69,32 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<TimeProvider>(),
             Random.Shared.NextDouble));
-        services.TryAddSingleton<ICallerResolver, AnonymousCallerResolver>();
+        services.TryAddSingleton<ICallerStore>(sp => new TableCallerStore(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.CallerTable),
+            sp.GetRequiredService<ILogger<TableCallerStore>>()));
+        services.TryAddSingleton(sp => new CorsHeaders(sp.GetRequiredService<IOptions<RouterOptions>>().Value.Cors));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            EntraTokenValidator? tokens = null;
+            if (options.Entra.IsEnabled)
+            {
+                // Its own client: metadata and keys are small, and a slow issuer must not hold a connection for long.
+                var http = new HttpClient { Timeout = OpenIdConfigurationCache.ReadTimeout };
+                var keys = new OpenIdConfigurationCache(options.Entra.ResolvedAuthority, http, options.CallerLookupTimeout, time, sp.GetRequiredService<ILogger<OpenIdConfigurationCache>>());
+                tokens = new EntraTokenValidator(options.Entra, keys, time);
+            }
+
+            return new CallerAdmission(
+                sp.GetRequiredService<ICallerStore>(),
+                tokens,
+                sp.GetRequiredService<CorsHeaders>(),
+                sp.GetRequiredService<GatewayTelemetry>(),
+                sp.GetRequiredService<IOptions<RouterOptions>>(),
+                time,
+                sp.GetRequiredService<ILogger<CallerAdmission>>());
+        });
 
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
@@ -89,7 +115,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<ITargetSelector>(),
             sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<UpstreamEndpoints>(),
-            sp.GetRequiredService<ICallerResolver>(),
+            sp.GetRequiredService<CallerAdmission>(),
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<GatewayTelemetry>(),
             sp.GetRequiredService<IOptions<RouterOptions>>(),

@@ -50,7 +50,8 @@ internal static class RequestBodyReader
         }
     }
 
-    private static async ValueTask DrainAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>Reads a body to its end (up to <see cref="DrainLimit"/>) and discards it: before any answer that does not need it.</summary>
+    internal static async ValueTask DrainAsync(Stream body, CancellationToken cancellationToken)
     {
         var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try

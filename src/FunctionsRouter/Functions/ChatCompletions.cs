@@ -11,7 +11,7 @@ public sealed class ChatCompletions(GatewayRequestHandler gateway)
 {
     [Function(nameof(ModelsChatCompletions))]
     public async Task<IActionResult> ModelsChatCompletions(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/chat/completions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "models/chat/completions")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         await gateway.HandleAsync(request.HttpContext, GatewayOperation.ChatCompletions, ApiSurface.Models);
@@ -20,7 +20,7 @@ public sealed class ChatCompletions(GatewayRequestHandler gateway)
 
     [Function(nameof(OpenAIChatCompletions))]
     public async Task<IActionResult> OpenAIChatCompletions(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/chat/completions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "v1/chat/completions")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         await gateway.HandleAsync(request.HttpContext, GatewayOperation.ChatCompletions, ApiSurface.OpenAI);

@@ -11,7 +11,7 @@ public sealed class Embeddings(GatewayRequestHandler gateway)
 {
     [Function(nameof(ModelsEmbeddings))]
     public async Task<IActionResult> ModelsEmbeddings(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/embeddings")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "models/embeddings")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         await gateway.HandleAsync(request.HttpContext, GatewayOperation.Embeddings, ApiSurface.Models);
@@ -20,7 +20,7 @@ public sealed class Embeddings(GatewayRequestHandler gateway)
 
     [Function(nameof(OpenAIEmbeddings))]
     public async Task<IActionResult> OpenAIEmbeddings(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/embeddings")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "v1/embeddings")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         await gateway.HandleAsync(request.HttpContext, GatewayOperation.Embeddings, ApiSurface.OpenAI);

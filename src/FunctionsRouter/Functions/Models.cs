@@ -10,7 +10,7 @@ public sealed class Models(ModelListHandler models)
 {
     [Function(nameof(ListModels))]
     public async Task<IActionResult> ListModels(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/models")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = "v1/models")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         await models.HandleAsync(request.HttpContext);

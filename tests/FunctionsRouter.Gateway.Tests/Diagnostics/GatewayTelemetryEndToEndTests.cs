@@ -37,7 +37,7 @@ public sealed class GatewayTelemetryEndToEndTests(IntegrationFixture fixture) : 
         var backup = $"ok.{_id}";
         await fixture.Gateway.SeedAsync(alias, "primary", primary);
         await fixture.Gateway.SeedAsync(alias, "backup", backup, priority: 1);
-        var client = new ChatClient(alias, new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var client = new ChatClient(alias, new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
 
         var completion = await client.CompleteChatAsync([new UserChatMessage(PromptText)]);
         Assert.Equal("Hello world", completion.Value.Content[0].Text);
@@ -52,7 +52,8 @@ public sealed class GatewayTelemetryEndToEndTests(IntegrationFixture fixture) : 
         Assert.Equal(backup, request.GetTagItem("functionsrouter.deployment"));
         Assert.Equal("backup", request.GetTagItem("functionsrouter.target"));
         Assert.Equal(2, request.GetTagItem("functionsrouter.attempts"));
-        Assert.Equal("anonymous", request.GetTagItem("functionsrouter.caller"));
+        Assert.Equal("key:" + fixture.CallerId, request.GetTagItem("functionsrouter.caller"));
+        Assert.Equal("key", request.GetTagItem("functionsrouter.caller.kind"));
         Assert.Contains(request.Events, e => e.Name == "functionsrouter.cooldown");
 
         var attempts = _spans.Where(s => s.Kind == ActivityKind.Client && s.ParentSpanId == request.SpanId).OrderBy(s => s.StartTimeUtc).ToList();
@@ -89,7 +90,7 @@ public sealed class GatewayTelemetryEndToEndTests(IntegrationFixture fixture) : 
         _meter = Sdk.CreateMeterProviderBuilder().AddMeter(GatewayTelemetryNames.MeterName).AddInMemoryExporter(_metrics).Build();
         var alias = "tel-" + _id;
         await fixture.Gateway.SeedAsync(alias, "only", $"ok.{_id}");
-        var client = new ChatClient(alias, new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1") });
+        var client = new ChatClient(alias, new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1") });
 
         await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage(PromptText)]))
         {

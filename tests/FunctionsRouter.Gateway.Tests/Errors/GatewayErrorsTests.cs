@@ -21,6 +21,12 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.UpstreamTimeout, 504, "upstream_timeout", "server_error" },
         { GatewayErrorCode.UpstreamStreamFailed, 502, "upstream_stream_failed", "server_error" },
         { GatewayErrorCode.ClientClosedRequest, 499, "client_closed_request", "invalid_request_error" },
+        { GatewayErrorCode.MissingCredentials, 401, "missing_credentials", "invalid_request_error" },
+        { GatewayErrorCode.InvalidCredentials, 401, "invalid_credentials", "invalid_request_error" },
+        { GatewayErrorCode.CallerNotRegistered, 403, "caller_not_registered", "invalid_request_error" },
+        { GatewayErrorCode.ModelNotAllowed, 403, "model_not_allowed", "invalid_request_error" },
+        { GatewayErrorCode.CallerStoreUnavailable, 503, "caller_store_unavailable", "server_error" },
+        { GatewayErrorCode.IdentityProviderUnavailable, 503, "identity_provider_unavailable", "server_error" },
     };
 
     [Fact]

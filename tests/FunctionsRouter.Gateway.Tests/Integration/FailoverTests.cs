@@ -123,7 +123,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
         await fixture.Gateway.SeedAsync(Alias, "b", sixty, priority: 1);
         var noRetries = new AzureAIInferenceClientOptions();
         noRetries.Retry.MaxRetries = 0;
-        var azure = new ChatCompletionsClient(new Uri(fixture.Gateway.BaseUri, "/api/models"), new AzureKeyCredential("caller-key"), noRetries);
+        var azure = new ChatCompletionsClient(new Uri(fixture.Gateway.BaseUri, "/api/models"), new AzureKeyCredential(fixture.CallerKey), noRetries);
 
         var first = await Assert.ThrowsAsync<RequestFailedException>(() => azure.CompleteAsync(new ChatCompletionsOptions { Messages = { new ChatRequestUserMessage("hi") }, Model = Alias }));
 
@@ -135,7 +135,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
         Assert.True(raw.Headers.TryGetValue("x-router-attempts", out var attempts));
         Assert.Equal("2", attempts);
 
-        var openAi = new ChatClient(Alias, new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var openAi = new ChatClient(Alias, new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
         var second = await Assert.ThrowsAsync<ClientResultException>(() => openAi.CompleteChatAsync([new UserChatMessage("hi")]));
 
         Assert.Equal(429, second.Status);
@@ -200,7 +200,7 @@ public sealed class FailoverTests(IntegrationFixture fixture)
     public async Task Stream_PrimaryThrottled_OpenAISdkStreamsFromBackup()
     {
         var (primary, backup) = await SeedPrimaryAndBackupAsync(fixture.Gateway, "fail-429");
-        var client = new ChatClient(Alias, new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var client = new ChatClient(Alias, new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUri, "/api/v1"), RetryPolicy = new ClientRetryPolicy(0) });
 
         var text = new StringBuilder();
         await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("hi")]))

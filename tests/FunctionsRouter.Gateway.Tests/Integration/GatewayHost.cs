@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Hosting;
 using FunctionsRouter.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -16,12 +17,13 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayHost(WebApplication app, TableClient aliases, TableClient usage, TableClient health)
+    private GatewayHost(WebApplication app, TableClient aliases, TableClient usage, TableClient health, TableClient callers)
     {
         _app = app;
         Aliases = aliases;
         Usage = usage;
         Health = health;
+        Callers = callers;
     }
 
     public Uri BaseUri { get; private set; } = null!;
@@ -34,6 +36,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>The deployment health table (own per host unless settings name a shared one).</summary>
     public TableClient Health { get; }
+
+    /// <summary>The caller table (own per host).</summary>
+    public TableClient Callers { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -54,6 +59,7 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         var aliasTable = azurite.CreateTableName("aliases");
         var usageTable = azurite.CreateTableName("usage");
+        var callerTable = settings.TryGetValue("Router:CallerTable", out var sharedCallers) && sharedCallers is not null ? sharedCallers : azurite.CreateTableName("callers");
         var healthTable = settings.TryGetValue("Router:HealthTable", out var shared) && shared is not null ? shared : azurite.CreateTableName("health");
         var builder = LoopbackApp.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -65,8 +71,11 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Router:MaxRequestBodyBytes"] = "65536",
             ["Router:UpstreamIdleTimeout"] = "00:00:02",
             ["Router:UsageBatchLinger"] = "00:00:00",
+            // Most integration tests are about routing and relaying; the admission tests turn this off.
+            ["Router:AllowAnonymous"] = "true",
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Router:CallerTable"] = callerTable });
         builder.Services.AddFunctionsRouterGateway();
         configure?.Invoke(builder.Services);
         var app = builder.Build();
@@ -75,7 +84,9 @@ public sealed class GatewayHost : IAsyncDisposable
         var service = azurite.CreateServiceClient();
         var aliases = service.GetTableClient(aliasTable);
         await aliases.CreateIfNotExistsAsync();
-        var host = new GatewayHost(app, aliases, service.GetTableClient(usageTable), service.GetTableClient(healthTable));
+        var callers = service.GetTableClient(callerTable);
+        await callers.CreateIfNotExistsAsync();
+        var host = new GatewayHost(app, aliases, service.GetTableClient(usageTable), service.GetTableClient(healthTable), callers);
         host.BaseUri = await LoopbackApp.StartAsync(app);
         host.Http.BaseAddress = host.BaseUri;
         return host;
@@ -93,6 +104,38 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Weight"] = weight,
         });
         Services.GetRequiredService<FunctionsRouter.Gateway.Aliases.IAliasCatalog>().Invalidate();
+    }
+
+    /// <summary>
+    /// Registers a key caller as the command line does (a caller row, and a key row holding only the key's hash) and
+    /// returns its id and key.
+    /// </summary>
+    public async Task<(string Id, string Key)> CreateKeyCallerAsync(string name, string aliases = "*", bool enabled = true, DateTimeOffset? expires = null, DateTimeOffset? keyExpires = null)
+    {
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        Assert.True(AliasAccess.TryParse(aliases, out var access, out _));
+        await Callers.UpsertEntityAsync(new CallerRecord(id, CallerKind.Key, name, enabled, expires, access, null, DateTimeOffset.UtcNow).ToEntity());
+        var key = await AddKeyAsync(id, keyExpires);
+        return (id, key);
+    }
+
+    /// <summary>Adds one more key to a caller (rotation), optionally expiring at a given time.</summary>
+    public async Task<string> AddKeyAsync(string callerId, DateTimeOffset? expires = null)
+    {
+        var key = CallerKeys.Create();
+        var record = new CallerKeyRecord(CallerKeys.Hash(key), callerId, CallerKeys.DisplayPrefix(key), DateTimeOffset.UtcNow, expires);
+        await Callers.UpsertEntityAsync(record.ToEntity());
+        return key;
+    }
+
+    /// <summary>Registers an Entra principal (by object id) or an app role, as the command line does.</summary>
+    public async Task RegisterEntraAsync(CallerKind kind, string subject, string aliases = "*", bool enabled = true)
+    {
+        Assert.True(AliasAccess.TryParse(aliases, out var access, out _));
+        var id = kind == CallerKind.Principal
+            ? CallerTable.PrincipalId(Guid.Parse(subject))
+            : CallerTable.RoleId(subject);
+        await Callers.UpsertEntityAsync(new CallerRecord(id, kind, "entra " + subject, enabled, null, access, subject, DateTimeOffset.UtcNow).ToEntity());
     }
 
     /// <summary>Waits (the ledger writes off the request path) for the usage rows of a request id.</summary>

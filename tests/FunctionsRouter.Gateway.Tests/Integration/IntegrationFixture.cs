@@ -19,11 +19,20 @@ public sealed class IntegrationFixture : IAsyncLifetime
 
     public int ClosedPort { get; } = GetClosedPort();
 
+    /// <summary>A gateway key (caller with every alias) that every gateway this fixture starts accepts: they share a caller table.</summary>
+    public string CallerKey { get; private set; } = null!;
+
+    /// <summary>The caller id that <see cref="CallerKey"/> admits.</summary>
+    public string CallerId { get; private set; } = null!;
+
+    private string CallerTable { get; } = "callers" + Guid.NewGuid().ToString("N")[..12];
+
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync();
         Upstream = await FakeUpstream.StartAsync();
         Gateway = await StartGatewayAsync();
+        (CallerId, CallerKey) = await Gateway.CreateKeyCallerAsync("integration tests");
         await Gateway.SeedAsync("chat-default", "primary", "dep-chat");
         await Gateway.SeedAsync("fast", "a", "dep-oai", "oai");
         await Gateway.SeedAsync("rejected", "a", "fail-422");
@@ -38,6 +47,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
     public Task<GatewayHost> StartGatewayAsync(IDictionary<string, string?>? extra = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
         var settings = GatewayHost.EndpointSettings(Upstream, ClosedPort);
+        settings["Router:CallerTable"] = CallerTable;
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

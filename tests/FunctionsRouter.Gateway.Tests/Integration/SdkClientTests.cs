@@ -17,7 +17,7 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     [Fact]
     public async Task AzureAIInferenceComplete_Alias_AnswersFromDeploymentAndRecordsUsage()
     {
-        var client = new ChatCompletionsClient(Models, new AzureKeyCredential("caller-key"));
+        var client = new ChatCompletionsClient(Models, new AzureKeyCredential(fixture.CallerKey));
 
         var response = await client.CompleteAsync(new ChatCompletionsOptions
         {
@@ -49,7 +49,7 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     [Fact]
     public async Task AzureAIInferenceCompleteStreaming_Alias_StreamsAllContent()
     {
-        var client = new ChatCompletionsClient(Models, new AzureKeyCredential("caller-key"));
+        var client = new ChatCompletionsClient(Models, new AzureKeyCredential(fixture.CallerKey));
 
         var text = new System.Text.StringBuilder();
         await foreach (var update in await client.CompleteStreamingAsync(new ChatCompletionsOptions
@@ -69,7 +69,7 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     [Fact]
     public async Task OpenAICompleteChat_AliasOnOpenAIEndpoint_AnswersAndRecordsUsage()
     {
-        var client = new ChatClient("fast", new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = OpenAIv1 });
+        var client = new ChatClient("fast", new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = OpenAIv1 });
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Say hello")]);
 
@@ -83,7 +83,7 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     [Fact]
     public async Task OpenAICompleteChatStreaming_Alias_StreamsContentAndExactUsage()
     {
-        var client = new ChatClient("fast", new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = OpenAIv1 });
+        var client = new ChatClient("fast", new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = OpenAIv1 });
 
         var text = new System.Text.StringBuilder();
         ChatTokenUsage? usage = null;
@@ -106,7 +106,7 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     [Fact]
     public async Task OpenAIEmbeddings_Alias_RoutesToEmbeddingsPath()
     {
-        var client = new OpenAI.Embeddings.EmbeddingClient("embed", new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = OpenAIv1 });
+        var client = new OpenAI.Embeddings.EmbeddingClient("embed", new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = OpenAIv1 });
 
         var embedding = await client.GenerateEmbeddingAsync("hello");
 
@@ -117,7 +117,7 @@ public sealed class SdkClientTests(IntegrationFixture fixture)
     [Fact]
     public async Task OpenAICompleteChat_UnknownAlias_SdkSeesUnknownModel()
     {
-        var client = new ChatClient("no-such-alias", new ApiKeyCredential("caller-key"), new OpenAIClientOptions { Endpoint = OpenAIv1 });
+        var client = new ChatClient("no-such-alias", new ApiKeyCredential(fixture.CallerKey), new OpenAIClientOptions { Endpoint = OpenAIv1 });
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync([new UserChatMessage("hi")]));
 

@@ -127,7 +127,7 @@ public sealed class ChatCompletionsTests : IDisposable
     }
 
     [Fact]
-    public void Functions_Metadata_FunctionLevelPostOnBothSurfaces()
+    public void Functions_Metadata_AnonymousPostAndPreflightOnBothSurfaces()
     {
         var triggers = FunctionMetadata.HttpTriggers(typeof(ChatCompletions));
 
@@ -140,8 +140,9 @@ public sealed class ChatCompletionsTests : IDisposable
 
     private static void AssertTrigger(HttpTriggerAttribute trigger, string route)
     {
-        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
-        Assert.Equal(["post"], trigger.Methods ?? []);
+        // The host lets every request through; the gateway's own admission authenticates it (and answers preflights).
+        Assert.Equal(AuthorizationLevel.Anonymous, trigger.AuthLevel);
+        Assert.Equal(["post", "options"], trigger.Methods ?? []);
         Assert.Equal(route, trigger.Route);
     }
 }

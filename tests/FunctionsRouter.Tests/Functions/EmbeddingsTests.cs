@@ -53,13 +53,13 @@ public sealed class EmbeddingsTests : IDisposable
     }
 
     [Fact]
-    public void Functions_Metadata_FunctionLevelPostOnBothSurfaces()
+    public void Functions_Metadata_AnonymousPostAndPreflightOnBothSurfaces()
     {
         var triggers = FunctionMetadata.HttpTriggers(typeof(Embeddings));
 
         Assert.Equal([nameof(Embeddings.ModelsEmbeddings), nameof(Embeddings.OpenAIEmbeddings)], triggers.Keys.Order(StringComparer.Ordinal));
-        Assert.All(triggers.Values, t => Assert.Equal(AuthorizationLevel.Function, t.AuthLevel));
-        Assert.All(triggers.Values, t => Assert.Equal(["post"], t.Methods ?? []));
+        Assert.All(triggers.Values, t => Assert.Equal(AuthorizationLevel.Anonymous, t.AuthLevel));
+        Assert.All(triggers.Values, t => Assert.Equal(["post", "options"], t.Methods ?? []));
         Assert.Equal("models/embeddings", triggers[nameof(Embeddings.ModelsEmbeddings)].Route);
         Assert.Equal("v1/embeddings", triggers[nameof(Embeddings.OpenAIEmbeddings)].Route);
     }
