@@ -33,8 +33,11 @@ param modelDeployments modelDeployment[] = [
   }
 ]
 
-@description('Origins allowed to call the gateway from a browser (CORS); empty allows none.')
+@description('Origins allowed to call the gateway from a browser (CORS, answered by the gateway itself); empty allows none.')
 param corsAllowedOrigins string[] = []
+
+@description('Audiences of the gateway\'s Entra ID app registration (client id and/or application id URI, comma-separated). Empty: the gateway accepts only its own keys, no Entra ID tokens.')
+param entraAudience string = ''
 
 @description('Upper bound on Flex Consumption instances.')
 @minValue(40)
@@ -50,10 +53,12 @@ var tags = { 'azd-env-name': environmentName }
 var serviceName = 'api'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
-// The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable and Router__HealthTable.
+// The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable and
+// Router__CallerTable.
 var aliasTableName = 'ModelAliases'
 var usageTableName = 'UsageRecords'
 var healthTableName = 'DeploymentHealth'
+var callerTableName = 'Callers'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -80,7 +85,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
-    tableNames: [aliasTableName, usageTableName, healthTableName]
+    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName]
   }
 }
 
@@ -148,7 +153,10 @@ module functionApp 'modules/function-app.bicep' = {
     aliasTableName: aliasTableName
     usageTableName: usageTableName
     healthTableName: healthTableName
+    callerTableName: callerTableName
     corsAllowedOrigins: corsAllowedOrigins
+    entraTenantId: tenant().tenantId
+    entraAudience: entraAudience
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
@@ -166,5 +174,6 @@ output SERVICE_API_URI string = functionApp.outputs.url
 output AZURE_AI_SERVICES_ENDPOINT string = aiServices.outputs.modelsEndpoint
 output AZURE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_ALIAS_TABLE string = aliasTableName
+output AZURE_CALLER_TABLE string = callerTableName
 // Comma-separated, for the postprovision hook (aliases are seeded from it).
 output AZURE_AI_DEPLOYMENT_NAMES string = join(aiServices.outputs.deploymentNames, ',')

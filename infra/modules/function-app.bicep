@@ -50,8 +50,17 @@ param usageTableName string
 @description('Table of deployment health.')
 param healthTableName string
 
-@description('Origins allowed to call the gateway from a browser; empty allows none.')
+@description('Table of callers (gateway key hashes, Entra principals and app roles).')
+param callerTableName string
+
+@description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
+
+@description('Tenant whose Entra ID access tokens the gateway accepts (with entraAudience).')
+param entraTenantId string
+
+@description('Audiences of the gateway\'s Entra ID app registration, comma-separated; empty turns Entra ID tokens off.')
+param entraAudience string
 
 @description('Upper bound on instances the plan scales out to.')
 @minValue(40)
@@ -98,10 +107,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      cors: {
-        allowedOrigins: corsAllowedOrigins
-        supportCredentials: false
-      }
       appSettings: [
         // Functions host storage, identity-based.
         {
@@ -155,6 +160,23 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__HealthTable'
           value: healthTableName
+        }
+        {
+          name: 'Router__CallerTable'
+          value: callerTableName
+        }
+        // Callers: gateway keys always; Entra ID tokens only once an audience is given (the tenant alone would not start).
+        {
+          name: 'Router__Entra__TenantId'
+          value: empty(entraAudience) ? '' : entraTenantId
+        }
+        {
+          name: 'Router__Entra__Audience'
+          value: entraAudience
+        }
+        {
+          name: 'Router__Cors__AllowedOrigins'
+          value: join(corsAllowedOrigins, ',')
         }
       ]
     }

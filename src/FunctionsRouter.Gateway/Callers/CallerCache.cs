@@ -69,8 +69,9 @@ internal sealed class CallerCache<TKey, TValue>
 
             if (age < _ttl)
             {
+                var cached = entry.Value;
                 _ = StartRead(key, entry); // Behind the request: the next one gets the fresh row.
-                return (entry.Value, true);
+                return (cached, true);
             }
         }
         else

@@ -40,6 +40,55 @@ public sealed class RouterOptionsValidatorTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Router:Entra:TenantId", "contoso", "Router__Entra__TenantId 'contoso' is not a directory (tenant) id")]
+    [InlineData("Router:Entra:Audience", "", "Router__Entra__Audience is missing")]
+    [InlineData("Router:Entra:Authority", "http://login.example.com/{tenant}/v2.0", "plain http is accepted only for a loopback host")]
+    [InlineData("Router:Entra:Authority", "not a url", "Router__Entra__Authority")]
+    [InlineData("Router:Cors:AllowedOrigins", "https://app.example/", "'https://app.example/' is not an origin")]
+    [InlineData("Router:Cors:AllowedOrigins", "https://ok.example, app.example", "'app.example' is not an origin")]
+    [InlineData("Router:CallerCacheTtl", "00:10:00", "CallerCacheTtl")]
+    public void Validate_BadCallerSetting_FailsNamingIt(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Router:Entra:TenantId"] = "7f1c1b8e-4b8a-4f3e-9d5e-2a1b3c4d5e6f",
+            ["Router:Entra:Audience"] = "api://gateway",
+            [key] = value,
+        };
+
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(settings));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_AudienceWithoutTenant_FailsNamingTheTenantSetting()
+    {
+        var settings = new Dictionary<string, string?>(Valid) { ["Router:Entra:Audience"] = "api://gateway" };
+
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(settings));
+
+        Assert.Contains("Router__Entra__TenantId is not", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_EntraAndLoopbackAuthority_SucceedsWithTheTenantFilledIn()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Router:Entra:TenantId"] = "7f1c1b8e-4b8a-4f3e-9d5e-2a1b3c4d5e6f",
+            ["Router:Entra:Audience"] = "11111111-1111-1111-1111-111111111111, api://gateway",
+            ["Router:Entra:Authority"] = "http://127.0.0.1:5000/{tenant}/v2.0",
+        };
+
+        var options = Resolve(settings);
+
+        Assert.Equal("http://127.0.0.1:5000/7f1c1b8e-4b8a-4f3e-9d5e-2a1b3c4d5e6f/v2.0", options.Entra.ResolvedAuthority);
+        Assert.Equal(["11111111-1111-1111-1111-111111111111", "api://gateway"], options.Entra.Audiences);
+        Assert.False(options.AllowAnonymous);
+    }
+
     [Fact]
     public void Validate_NoEndpointAtAll_FailsNamingTheSetting()
     {

@@ -63,6 +63,10 @@ public sealed class FunctionAppModuleTests(MainTemplateFixture main)
     [InlineData("Router__AliasTable", "[parameters('aliasTableName')]")]
     [InlineData("Router__UsageTable", "[parameters('usageTableName')]")]
     [InlineData("Router__HealthTable", "[parameters('healthTableName')]")]
+    [InlineData("Router__CallerTable", "[parameters('callerTableName')]")]
+    [InlineData("Router__Cors__AllowedOrigins", "[join(parameters('corsAllowedOrigins'), ',')]")]
+    [InlineData("Router__Entra__Audience", "[parameters('entraAudience')]")]
+    [InlineData("Router__Entra__TenantId", "[if(empty(parameters('entraAudience')), '', parameters('entraTenantId'))]")]
     public void Site_AppSetting_HasIdentityBasedValue(string name, string expected)
     {
         var settings = GetAppSettings();
@@ -87,13 +91,24 @@ public sealed class FunctionAppModuleTests(MainTemplateFixture main)
     }
 
     [Fact]
-    public void Site_Cors_AllowedOriginsComeFromTheMainParameter()
+    public void Site_Cors_AnsweredByTheGatewayFromTheMainParameterNotThePlatform()
     {
-        Assert.Equal("[parameters('corsAllowedOrigins')]", ArmTemplate.GetString(Site.At("properties.siteConfig.cors.allowedOrigins")));
+        // The platform's CORS would answer preflights before the gateway sees them.
+        Assert.Null(Site.At("properties.siteConfig.cors"));
         Assert.Equal(
             "[parameters('corsAllowedOrigins')]",
             ArmTemplate.GetString(ArmTemplate.GetModule(main.Template, "functionApp").At("properties.parameters.corsAllowedOrigins.value")));
         Assert.Equal("array", ArmTemplate.GetString(main.Template["parameters"]!["corsAllowedOrigins"]!["type"]));
+    }
+
+    [Fact]
+    public void Site_Entra_TenantOfTheDeploymentAndAudienceFromTheMainParameter()
+    {
+        var module = ArmTemplate.GetModule(main.Template, "functionApp");
+
+        Assert.Equal("[tenant().tenantId]", ArmTemplate.GetString(module.At("properties.parameters.entraTenantId.value")));
+        Assert.Equal("[parameters('entraAudience')]", ArmTemplate.GetString(module.At("properties.parameters.entraAudience.value")));
+        Assert.Equal("", ArmTemplate.GetString(main.Template["parameters"]!["entraAudience"]!["defaultValue"]));
     }
 
     [Fact]
