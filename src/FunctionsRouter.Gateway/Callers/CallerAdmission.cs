@@ -73,7 +73,7 @@ public sealed class CallerAdmission
         if (apiKey.Count > 0)
         {
             return apiKey.Count == 1
-                ? await AdmitKeyAsync(context, apiKey.ToString()).ConfigureAwait(false)
+                ? await AdmitKeyAsync(context, apiKey.ToString().AsMemory()).ConfigureAwait(false)
                 : await RefuseAsync(context, Invalid, "(several api-key headers)").ConfigureAwait(false);
         }
 
@@ -91,10 +91,11 @@ public sealed class CallerAdmission
             return await RefuseAsync(context, Invalid, "(not a bearer credential)").ConfigureAwait(false);
         }
 
-        var credential = value.AsSpan(7).Trim();
-        return credential.StartsWith(CallerKeys.Prefix, StringComparison.Ordinal)
-            ? await AdmitKeyAsync(context, credential.ToString()).ConfigureAwait(false)
-            : await AdmitTokenAsync(context, credential.ToString()).ConfigureAwait(false);
+        // A slice, not a copy: a token is a kilobyte or two, and a cached one must cost no allocation.
+        var credential = value.AsMemory(7).Trim();
+        return credential.Span.StartsWith(CallerKeys.Prefix, StringComparison.Ordinal)
+            ? await AdmitKeyAsync(context, credential).ConfigureAwait(false)
+            : await AdmitTokenAsync(context, credential).ConfigureAwait(false);
     }
 
     /// <summary>The second half of admission, once the alias is known: 403 <c>model_not_allowed</c> if it is not granted.</summary>
@@ -127,24 +128,24 @@ public sealed class CallerAdmission
         new GatewayError(GatewayErrorCode.IdentityProviderUnavailable, "The token issuer's signing keys cannot be fetched right now; try again shortly."),
         null);
 
-    private async ValueTask<CallerIdentity?> AdmitKeyAsync(HttpContext context, string key)
+    private async ValueTask<CallerIdentity?> AdmitKeyAsync(HttpContext context, ReadOnlyMemory<char> key)
     {
-        if (!CallerKeys.IsWellFormed(key))
+        if (!CallerKeys.IsWellFormed(key.Span))
         {
-            return await RefuseAsync(context, Invalid, CallerKeys.DisplayPrefix(key)).ConfigureAwait(false);
+            return await RefuseAsync(context, Invalid, CallerKeys.DisplayPrefix(key.Span)).ConfigureAwait(false);
         }
 
         var cancellationToken = context.RequestAborted;
-        var (row, keysAvailable) = await _keys.GetAsync(CallerKeys.Hash(key), cancellationToken).ConfigureAwait(false);
+        var (row, keysAvailable) = await _keys.GetAsync(CallerKeys.Hash(key.Span), cancellationToken).ConfigureAwait(false);
         if (!keysAvailable)
         {
-            return await RefuseAsync(context, StoreUnavailable, CallerKeys.DisplayPrefix(key)).ConfigureAwait(false);
+            return await RefuseAsync(context, StoreUnavailable, CallerKeys.DisplayPrefix(key.Span)).ConfigureAwait(false);
         }
 
         var now = _time.GetUtcNow();
         if (row is null || !row.IsActive(now))
         {
-            return await RefuseAsync(context, Invalid, CallerKeys.DisplayPrefix(key)).ConfigureAwait(false);
+            return await RefuseAsync(context, Invalid, CallerKeys.DisplayPrefix(key.Span)).ConfigureAwait(false);
         }
 
         var (caller, callersAvailable) = await _callers.GetAsync(row.CallerId, cancellationToken).ConfigureAwait(false);
@@ -161,7 +162,7 @@ public sealed class CallerAdmission
         return caller.Identity;
     }
 
-    private async ValueTask<CallerIdentity?> AdmitTokenAsync(HttpContext context, string token)
+    private async ValueTask<CallerIdentity?> AdmitTokenAsync(HttpContext context, ReadOnlyMemory<char> token)
     {
         if (_tokens is null)
         {
@@ -181,7 +182,7 @@ public sealed class CallerAdmission
         }
 
         var now = _time.GetUtcNow();
-        var (registered, available) = await _callers.GetAsync(CallerTable.PrincipalId(principal.ObjectId), cancellationToken).ConfigureAwait(false);
+        var (registered, available) = await _callers.GetAsync(principal.RowId, cancellationToken).ConfigureAwait(false);
         if (!available)
         {
             return await RefuseAsync(context, StoreUnavailable, principal.CallerId).ConfigureAwait(false);

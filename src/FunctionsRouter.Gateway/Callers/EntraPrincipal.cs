@@ -9,4 +9,7 @@ internal sealed record EntraPrincipal(Guid ObjectId, string TenantId, IReadOnlyL
 {
     /// <summary><c>entra:&lt;object id&gt;</c>, as usage records name the caller.</summary>
     public string CallerId { get; } = "entra:" + ObjectId.ToString("D");
+
+    /// <summary>The caller row registered for this principal, if any (<see cref="CallerTable.PrincipalId"/>), made once per token.</summary>
+    public string RowId { get; } = CallerTable.PrincipalId(ObjectId);
 }

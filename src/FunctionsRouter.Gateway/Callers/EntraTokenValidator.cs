@@ -47,14 +47,14 @@ internal sealed class EntraTokenValidator
     /// <summary>Valid tokens cached now (for tests).</summary>
     internal int CachedCount => _validated.Count;
 
-    public async ValueTask<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<TokenCheck> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
         if (token.Length > MaxTokenLength)
         {
             return TokenCheck.Invalid("The token is too long.");
         }
 
-        var hash = Hash(token);
+        var hash = Hash(token.Span);
         var now = _time.GetUtcNow();
         if (_validated.TryGetValue(hash, out var known))
         {
@@ -69,7 +69,7 @@ internal sealed class EntraTokenValidator
         JsonWebToken jwt;
         try
         {
-            jwt = new JsonWebToken(token);
+            jwt = new JsonWebToken(token.ToString());
         }
         catch (ArgumentException)
         {
@@ -168,7 +168,7 @@ internal sealed class EntraTokenValidator
         _validated[hash] = principal;
     }
 
-    private static KeyHash Hash(string token)
+    private static KeyHash Hash(ReadOnlySpan<char> token)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(token.Length * 3);
         try

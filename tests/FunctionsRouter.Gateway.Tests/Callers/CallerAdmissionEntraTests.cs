@@ -153,8 +153,8 @@ public sealed class CallerAdmissionEntraTests(IntegrationFixture fixture) : IAsy
             .GetValue(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CallerAdmission>(_host.Gateway.Services))!;
         var cachedBefore = validator.CachedCount;
 
-        var first = await validator.ValidateAsync(token, CancellationToken.None);
-        var second = await validator.ValidateAsync(token, CancellationToken.None);
+        var first = await validator.ValidateAsync(token.AsMemory(), CancellationToken.None);
+        var second = await validator.ValidateAsync(token.AsMemory(), CancellationToken.None);
 
         Assert.NotNull(first.Principal);
         Assert.Same(first.Principal, second.Principal);
