@@ -199,6 +199,17 @@ public sealed partial class CallersCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Grant_EmptyList_GrantsNone()
+    {
+        var id = await CreateAsync("svc", "--aliases", "a");
+
+        var json = await RunJsonAsync("grant", id, "--aliases", "");
+
+        Assert.Empty(json.GetProperty("aliases").EnumerateArray());
+        Assert.False((await Rows.CallerAsync(id)).Aliases.Allows("a"));
+    }
+
+    [Fact]
     public async Task DisableThenEnable_FlipsTheEnabledFlagOnly()
     {
         var id = await CreateAsync("svc", "--aliases", "a");
