@@ -35,9 +35,17 @@ internal static class CliApplication
             return CliExitCodes.InvalidArguments;
         }
 
-        // Program cancels on Ctrl+C itself, so the parser installs no signal handlers (tests run many commands in one process).
+        // Program cancels on Ctrl+C itself, so the parser installs no signal handlers (tests run many commands in one
+        // process). Expected failures are reported by CommandRunner; anything else is a bug and is not dressed up as
+        // exit code 1 (bad arguments) by the parser's default handler.
         return await parse.InvokeAsync(
-            new InvocationConfiguration { Output = context.Output, Error = context.Error, ProcessTerminationTimeout = null },
+            new InvocationConfiguration
+            {
+                Output = context.Output,
+                Error = context.Error,
+                ProcessTerminationTimeout = null,
+                EnableDefaultExceptionHandler = false,
+            },
             cancellationToken);
     }
 }
