@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FunctionsRouter.AliasSeeder;
+using FunctionsRouter.Cli.Aliases;
+using FunctionsRouter.Cli.Storage;
 using FunctionsRouter.Infra.Tests.Bicep;
 using FunctionsRouter.Infra.Tests.Infra;
 using FunctionsRouter.Testing;
@@ -10,7 +11,7 @@ namespace FunctionsRouter.Infra.Tests.Azd;
 [Collection(MainTemplateCollection.Name)]
 public sealed class AzureYamlTests(MainTemplateFixture main)
 {
-    private const string SeederProject = "./src/FunctionsRouter.AliasSeeder";
+    private const string CliProject = "./src/FunctionsRouter.Cli";
 
     private static readonly string AzureYamlPath = Path.Combine(RepositoryRoot.Path, "azure.yaml");
 
@@ -51,25 +52,25 @@ public sealed class AzureYamlTests(MainTemplateFixture main)
     [Theory]
     [InlineData("posix", "sh")]
     [InlineData("windows", "pwsh")]
-    public void PostprovisionHook_EachShell_RunsTheSeeder(string platform, string shell)
+    public void PostprovisionHook_EachShell_SeedsAliasesWithTheCli(string platform, string shell)
     {
         var hook = ReadAzureYaml()["hooks"]?["postprovision"]?[platform];
 
         Assert.True(hook is not null, $"azure.yaml has no hooks.postprovision.{platform}.");
         Assert.Equal(shell, ArmTemplate.GetString(hook["shell"]));
-        Assert.Equal($"dotnet run --project {SeederProject}", ArmTemplate.GetString(hook["run"]));
-        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, SeederProject, "FunctionsRouter.AliasSeeder.csproj")));
+        Assert.Equal($"dotnet run --project {CliProject} -- aliases seed", ArmTemplate.GetString(hook["run"]));
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, CliProject, "FunctionsRouter.Cli.csproj")));
     }
 
     [Theory]
-    [InlineData(SeedAliasesSettings.TableEndpointKey)]
+    [InlineData(TableSettings.TableEndpointKey)]
     [InlineData(SeedAliasesSettings.TableNameKey)]
     [InlineData(SeedAliasesSettings.DeploymentNamesKey)]
-    [InlineData(SeedAliasesSettings.TenantIdKey)]
-    public void PostprovisionHook_SeederSetting_IsAnOutputOfMain(string key)
+    [InlineData(TableSettings.TenantIdKey)]
+    public void PostprovisionHook_SeedSetting_IsAnOutputOfMain(string key)
     {
-        // azd exports main.bicep's outputs to hooks as environment variables; the seeder reads them by these names.
-        Assert.True(main.Template["outputs"]?[key] is not null, $"The seeder reads {key}, which main.bicep does not output.");
+        // azd exports main.bicep's outputs to hooks as environment variables; `aliases seed` reads them by these names.
+        Assert.True(main.Template["outputs"]?[key] is not null, $"`aliases seed` reads {key}, which main.bicep does not output.");
     }
 
     private static JsonNode ReadAzureYaml() => YamlDocument.Parse(File.ReadAllText(AzureYamlPath));

@@ -1,4 +1,4 @@
-namespace FunctionsRouter.AliasSeeder;
+namespace FunctionsRouter.Cli.Aliases;
 
 /// <summary>The outcome of seeding the alias of one model deployment.</summary>
 /// <param name="Alias">The alias (partition key): the deployment name lower-cased.</param>

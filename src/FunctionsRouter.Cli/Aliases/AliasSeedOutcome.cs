@@ -1,4 +1,4 @@
-namespace FunctionsRouter.AliasSeeder;
+namespace FunctionsRouter.Cli.Aliases;
 
 /// <summary>What seeding did for one alias.</summary>
 internal enum AliasSeedOutcome

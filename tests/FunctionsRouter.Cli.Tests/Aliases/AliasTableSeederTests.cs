@@ -1,9 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
-using FunctionsRouter.AliasSeeder;
+using FunctionsRouter.Cli.Aliases;
 using FunctionsRouter.Testing;
 
-namespace FunctionsRouter.Infra.Tests.AliasSeeding;
+namespace FunctionsRouter.Cli.Tests.Aliases;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class AliasTableSeederTests(AzuriteFixture azurite)

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace FunctionsRouter.AliasSeeder;
+namespace FunctionsRouter.Cli.Aliases;
 
 /// <summary>
 /// Writes the default alias row of each model deployment into the alias table, only where that row does not exist:

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace FunctionsRouter.AliasSeeder;
+namespace FunctionsRouter.Cli.Aliases;
 
 /// <summary>
 /// The row seeded for a model deployment, in the alias table's contract: partition key = alias (lower-case), row key =

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace FunctionsRouter.Infra.Tests.AliasSeeding;
+namespace FunctionsRouter.Cli.Tests.Aliases;
 
 /// <summary>
 /// A real (Azurite) table whose first inserts are refused with 403, as Table Storage does while a fresh role assignment

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using FunctionsRouter.Cli.CommandLine;
+using FunctionsRouter.Gateway.Callers;
+
+namespace FunctionsRouter.Cli.Callers;
+
+/// <summary>
+/// The <c>callers</c> commands: gateway keys and Microsoft Entra grants in the caller table (default <c>Callers</c>,
+/// <see cref="CallerTable"/>). Each command checks all its values with the gateway's rules before the first table call.
+/// </summary>
+internal static class CallersCommand
+{
+    /// <summary>The caller table's name in the environment, like <c>AZURE_ALIAS_TABLE</c> for the alias table.</summary>
+    public const string TableNameKey = "AZURE_CALLER_TABLE";
+
+    private delegate Func<CallerOperations, CancellationToken, Task<CommandOutput>>? PrepareCallers(ParseResult parse, List<string> problems);
+
+    public static Command Create(CliContext context, GlobalOptions options)
+    {
+        var callers = new Command("callers", "Callers of the gateway (table Callers): key holders, Microsoft Entra principals and app roles.");
+        void Add(Command command, PrepareCallers prepare)
+        {
+            command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
+                context,
+                options,
+                parse,
+                (TableNameKey, CallerTable.DefaultName),
+                [],
+                (invocation, problems) => prepare(parse, problems) is { } run
+                    ? (table, ct) => run(new CallerOperations(new CallerStore(table), context.Time, context.Error), ct)
+                    : null,
+                cancellationToken));
+            callers.Subcommands.Add(command);
+        }
+
+        {
+            var name = NameOption(required: true, "Display name, e.g. the service or team.");
+            var aliases = AliasesOption(required: false);
+            var expires = new Option<string?>("--expires") { Description = "When the caller stops being admitted: an ISO 8601 date or time (UTC unless it says otherwise). A past one is accepted.", HelpName = "date" };
+            Add(new Command("create", "Create a key caller and its first key; the key is printed once, here, and stored only as its hash.") { name, aliases, expires }, (parse, problems) =>
+            {
+                var n = CallerArguments.ReadName(parse.GetValue(name), problems);
+                var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
+                var ok = CallerArguments.TryReadExpiry(parse.GetValue(expires), problems, out var e);
+                return n is null || a is null || !ok ? null : (ops, ct) => ops.CreateAsync(n, a, e, ct);
+            });
+        }
+
+        Add(new Command("list", "List every caller (never a key)."), (_, _) => (ops, ct) => ops.ListAsync(ct));
+
+        {
+            var id = IdArgument();
+            Add(new Command("show", "Show one caller, with its keys' prefixes and dates.") { id }, (parse, problems) =>
+                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? (ops, ct) => ops.ShowAsync(i, ct) : null);
+        }
+
+        {
+            var id = IdArgument();
+            var aliases = AliasesOption(required: true);
+            Add(new Command("grant", "Replace the aliases a caller may use.") { id, aliases }, (parse, problems) =>
+            {
+                var i = CallerArguments.ReadId(parse.GetValue(id), problems);
+                var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
+                return i is null || a is null ? null : (ops, ct) => ops.GrantAsync(i, a, ct);
+            });
+        }
+
+        foreach (var (verb, enabled) in new[] { ("disable", false), ("enable", true) })
+        {
+            var id = IdArgument();
+            Add(new Command(verb, enabled ? "Admit the caller again." : "Refuse the caller (its keys or tokens) until enabled again.") { id }, (parse, problems) =>
+                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? (ops, ct) => ops.SetEnabledAsync(i, enabled, ct) : null);
+        }
+
+        {
+            var id = IdArgument();
+            Add(new Command("delete", "Delete a caller and all its keys.") { id }, (parse, problems) =>
+                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? (ops, ct) => ops.DeleteAsync(i, ct) : null);
+        }
+
+        {
+            var id = IdArgument();
+            var grace = new Option<string?>("--grace") { Description = "How long the earlier keys keep working (90s, 30m, 1h, 2d or 1.12:00:00). Default: they stop at once.", HelpName = "duration" };
+            Add(new Command("rotate", "Give a key caller a new key (printed once); its earlier keys stop at once or after the grace.") { id, grace }, (parse, problems) =>
+            {
+                var i = CallerArguments.ReadId(parse.GetValue(id), problems);
+                var ok = CallerArguments.TryReadDuration(parse.GetValue(grace), "--grace", problems, out var g);
+                return i is null || !ok ? null : (ops, ct) => ops.RotateAsync(i, g, ct);
+            });
+        }
+
+        {
+            var objectId = new Option<string?>("--object-id") { Description = "The principal's object id (oid claim): a user, app or managed identity.", HelpName = "guid", Required = true };
+            var name = NameOption(required: true, "Display name, e.g. the user or app.");
+            var aliases = AliasesOption(required: true);
+            Add(new Command("add-principal", "Register a Microsoft Entra principal (its access tokens are then admitted).") { objectId, name, aliases }, (parse, problems) =>
+            {
+                var text = parse.GetValue(objectId);
+                Guid? oid = Guid.TryParse(text, out var parsed) ? parsed : null;
+                if (oid is null)
+                {
+                    problems.Add($"--object-id must be a GUID (the principal's object id); got '{text}'.");
+                }
+
+                var n = CallerArguments.ReadName(parse.GetValue(name), problems);
+                var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
+                return oid is not { } o || n is null || a is null ? null : (ops, ct) => ops.AddPrincipalAsync(o, n, a, ct);
+            });
+        }
+
+        {
+            var role = new Option<string?>("--role") { Description = "The app role's value, as in the token's roles claim.", HelpName = "app role", Required = true };
+            var aliases = AliasesOption(required: true);
+            var name = NameOption(required: false, "Display name. Default: the role.");
+            Add(new Command("add-role", "Grant every Microsoft Entra principal holding an app role of the gateway's app registration.") { role, aliases, name }, (parse, problems) =>
+            {
+                var r = parse.GetValue(role)?.Trim();
+                if (r is null || !CallerTable.IsValidRole(r))
+                {
+                    problems.Add($"--role must be 1 to {CallerTable.MaxRoleLength} letters, digits, '-', '_' or '.'; got '{r}'.");
+                    r = null;
+                }
+
+                var n = parse.GetValue(name) is { } given ? CallerArguments.ReadName(given, problems) : r;
+                var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
+                return r is null || n is null || a is null ? null : (ops, ct) => ops.AddRoleAsync(r, n, a, ct);
+            });
+        }
+
+        return callers;
+    }
+
+    private static Argument<string> IdArgument() => new("id") { Description = "The caller id (see `callers list`)." };
+
+    private static Option<string?> NameOption(bool required, string description) =>
+        new("--name") { Description = description, HelpName = "name", Required = required };
+
+    private static Option<string?> AliasesOption(bool required) => new("--aliases")
+    {
+        Description = "The aliases the caller may use: comma-separated, or * for every alias." + (required ? string.Empty : " Default: none (grant later)."),
+        HelpName = "a,b|*",
+        Required = required,
+    };
+}
