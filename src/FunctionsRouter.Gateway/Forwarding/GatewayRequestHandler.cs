@@ -100,29 +100,16 @@ public sealed class GatewayRequestHandler
         var requestId = RequestIds.FromHeaderOrNew(request.Headers[RequestIds.Header]);
         response.Headers[RequestIds.Header] = requestId;
 
-        PooledBuffer? body;
-        try
+        var read = await RequestReader.ReadAsync(request, _maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (read.Error is not null)
         {
-            body = await RequestBodyReader.ReadAsync(request, _maxBodyBytes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            body = null;
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await WriteErrorAsync(response, new GatewayError(GatewayErrorCode.InvalidJson, $"The request body could not be read: {ex.Message}"), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
+            await WriteErrorAsync(response, read.Error, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (body is null)
+        if (read.Body is not { } body)
         {
-            await WriteErrorAsync(response, new GatewayError(GatewayErrorCode.RequestTooLarge, $"The request body is larger than {_maxBodyBytes} bytes."), cancellationToken).ConfigureAwait(false);
-            return;
+            return; // The caller left.
         }
 
         using (body)
@@ -177,7 +164,7 @@ public sealed class GatewayRequestHandler
 
         if (!snapshot.TryGet(exchange.Alias, out var route))
         {
-            return await FailAsync(response, new GatewayError(GatewayErrorCode.UnknownModel, $"Unknown model: {exchange.Alias}", "model"), cancellationToken).ConfigureAwait(false);
+            return await FailAsync(response, GatewayErrors.UnknownModel(exchange.Alias), cancellationToken).ConfigureAwait(false);
         }
 
         exchange.Alias = route.Alias;
