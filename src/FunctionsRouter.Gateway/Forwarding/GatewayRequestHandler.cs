@@ -216,7 +216,7 @@ public sealed class GatewayRequestHandler
                 return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
             }
 
-            _health.ReportFailure(target, failure, attempt.RetryAfter);
+            _health.ReportFailure(target, failure, attempt.RetryAfter, exchange.Caller.Id);
             GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, attempt.Error);
             var mayRetry = exchange.Attempts < _maxAttempts && _time.GetElapsedTime(exchange.StartTimestamp) < _failoverDeadline;
             index = mayRetry ? _selector.Select(route, tried) : -1;
@@ -420,7 +420,7 @@ public sealed class GatewayRequestHandler
 
     /// <summary>A response that broke off after it started counts against the deployment, towards its circuit.</summary>
     private void ReportBrokenResponse(Exchange exchange, bool timedOut) =>
-        _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null);
+        _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null, exchange.Caller.Id);
 
     private static void SetStreamUsage(Exchange exchange, UsageJsonReader usage, SseEventRelay relay)
     {

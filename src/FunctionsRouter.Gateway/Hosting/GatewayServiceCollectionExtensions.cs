@@ -37,13 +37,16 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Lazy<TokenCredential>>(_ => new Lazy<TokenCredential>(() => new DefaultAzureCredential()));
+        // Every table client shares these: each call bounded by Router__TableOperationTimeout (see TableStorageTimeouts).
+        services.TryAddSingleton(sp => TableStorageTimeouts.CreateClientOptions(sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            var clientOptions = sp.GetRequiredService<TableClientOptions>();
             TableStorageLocation.TryResolve(options.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
             return location.ConnectionString is not null
-                ? new TableServiceClient(location.ConnectionString)
-                : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value);
+                ? new TableServiceClient(location.ConnectionString, clientOptions)
+                : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value, clientOptions);
         });
 
         services.TryAddSingleton<UpstreamEndpoints>();
