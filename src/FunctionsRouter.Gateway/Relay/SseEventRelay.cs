@@ -191,24 +191,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
     }
 
     /// <summary>Whether <paramref name="key"/> appears followed by a non-empty string.</summary>
-    private static bool HasText(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key)
-    {
-        while (true)
-        {
-            var at = json.IndexOf(key);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            json = json[(at + key.Length)..];
-            var rest = json.TrimStart(" \t\r\n:"u8);
-            if (rest.Length > 1 && rest[0] == '"' && rest[1] != '"')
-            {
-                return true;
-            }
-        }
-    }
+    private static bool HasText(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key) => HasValue(json, key, (byte)'"', nonEmpty: true);
 
     /// <summary>The first <c>data:</c> line's value (the gateway's upstreams send one data line per event).</summary>
     private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> sseEvent)
@@ -233,8 +216,11 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
         return default;
     }
 
-    /// <summary>Whether <paramref name="key"/> appears followed by a value starting with <paramref name="first"/> (not null).</summary>
-    private static bool HasValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key, byte first)
+    /// <summary>
+    /// Whether <paramref name="key"/> appears followed by a value starting with <paramref name="first"/> (not null) and,
+    /// when <paramref name="nonEmpty"/>, not ending at once (a string other than <c>""</c>).
+    /// </summary>
+    private static bool HasValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key, byte first, bool nonEmpty = false)
     {
         while (true)
         {
@@ -246,7 +232,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
 
             json = json[(at + key.Length)..];
             var rest = json.TrimStart(" \t\r\n:"u8);
-            if (!rest.IsEmpty && rest[0] == first)
+            if (!rest.IsEmpty && rest[0] == first && (!nonEmpty || (rest.Length > 1 && rest[1] != first)))
             {
                 return true;
             }

@@ -61,13 +61,7 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         _time.Advance(Ttl * 0.75);
         Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Deployment(await catalog.GetSnapshotAsync(), "a") != "after" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+        await SeesAsync(catalog, "after");
     }
 
     [Fact]
@@ -170,13 +164,7 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         await table.UpsertEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "after" });
         _time.Advance(TableAliasCatalog.RetryAfterFailure);
         Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Deployment(await catalog.GetSnapshotAsync(), "a") != "after" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+        await SeesAsync(catalog, "after");
     }
 
     [Fact]
@@ -201,6 +189,18 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         }
 
         Assert.True(condition());
+    }
+
+    /// <summary>Waits (a background read is under way) until the catalog maps alias <c>a</c> to <paramref name="deployment"/>.</summary>
+    private static async Task SeesAsync(TableAliasCatalog catalog, string deployment)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Deployment(await catalog.GetSnapshotAsync(), "a") != deployment && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(deployment, Deployment(await catalog.GetSnapshotAsync(), "a"));
     }
 
     private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(2);

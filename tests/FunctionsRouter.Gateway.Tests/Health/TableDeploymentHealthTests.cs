@@ -244,12 +244,9 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     [Fact]
     public async Task ReportSuccess_ProbeAnswered_ClosesHereAtOnceAndForOtherInstancesThroughTheTable()
     {
-        var table = fixture.Azurite.CreateTableName("health");
-        using var first = Create(fixture, _time, table, Circuit);
-        using var second = Create(fixture, _time, table, Circuit);
-        Open(first);
-        await first.WhenWrittenAsync();
-        await second.RefreshAsync();
+        var (_, opener, other) = await OpenOnOneSeenByAnotherAsync();
+        using var first = opener;
+        using var second = other;
         Assert.True(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
 
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -267,12 +264,9 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     [Fact]
     public async Task IsCoolingDown_CircuitReadFromTheTable_ProbedByThisInstanceToo()
     {
-        var table = fixture.Azurite.CreateTableName("health");
-        using var first = Create(fixture, _time, table, Circuit);
-        using var second = Create(fixture, _time, table, Circuit);
-        Open(first);
-        await first.WhenWrittenAsync();
-        await second.RefreshAsync();
+        var (table, opener, other) = await OpenOnOneSeenByAnotherAsync();
+        using var first = opener;
+        using var second = other;
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.False(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
@@ -336,6 +330,18 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
         options.CircuitBreakerThreshold = 2;
         options.CircuitBreakerDuration = TimeSpan.FromSeconds(60);
         options.CircuitBreakerProbeInterval = TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>Two instances over one table: the first opens the circuit and writes it, the second has read it.</summary>
+    private async Task<(string Table, TableDeploymentHealth First, TableDeploymentHealth Second)> OpenOnOneSeenByAnotherAsync()
+    {
+        var table = fixture.Azurite.CreateTableName("health");
+        var first = Create(fixture, _time, table, Circuit);
+        var second = Create(fixture, _time, table, Circuit);
+        Open(first);
+        await first.WhenWrittenAsync();
+        await second.RefreshAsync();
+        return (table, first, second);
     }
 
     private void Open(TableDeploymentHealth health)
