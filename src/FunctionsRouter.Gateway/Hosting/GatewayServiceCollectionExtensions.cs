@@ -7,9 +7,11 @@ using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +36,10 @@ public static class GatewayServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
+
+        // Kestrel (the Functions worker's too) stops reading at 30,000,000 bytes; the gateway reads an oversized body to its
+        // end before answering 413, up to RequestBodyReader.DrainLimit. Also raised per request (RequestReader), for other servers.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyReader.DrainLimit);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Lazy<TokenCredential>>(_ => new Lazy<TokenCredential>(() => new DefaultAzureCredential()));
