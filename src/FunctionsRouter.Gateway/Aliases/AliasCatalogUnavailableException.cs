@@ -1,4 +1,4 @@
 namespace FunctionsRouter.Gateway.Aliases;
 
 /// <summary>The alias table could not be read and there is no earlier copy to serve.</summary>
-public sealed class AliasCatalogUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+public sealed class AliasCatalogUnavailableException(string message, Exception? innerException) : Exception(message, innerException);

@@ -13,10 +13,14 @@ namespace FunctionsRouter.Gateway.Aliases;
 /// <list type="bullet">
 /// <item>Younger than half the TTL: served as is.</item>
 /// <item>Between half the TTL and the TTL: served, and read again in the background (so steady traffic never waits).</item>
-/// <item>Older than the TTL, or invalidated: read again before answering, so an edit is seen within the TTL.</item>
-/// <item>A failed read keeps the last catalog that could be read (logged), and is tried again after a short pause.</item>
+/// <item>Older than the TTL, or invalidated: read again before answering, so an edit is seen within the TTL; but no
+/// request waits longer than <c>Router__TableWaitTimeout</c>: past it the last catalog read is served (on a cold start,
+/// with nothing read yet, <see cref="AliasCatalogUnavailableException"/>).</item>
+/// <item>A read that failed or outlasted the wait puts the catalog in outage mode: requests are served the last catalog
+/// read without waiting at all, and the table is tried again in the background every 5 s, until a read succeeds.</item>
+/// <item>Every read is abandoned (cancelled) after <c>Router__TableOperationTimeout</c>.</item>
 /// </list>
-/// Reads are single-flight: concurrent requests share one table query.
+/// Reads are single-flight: concurrent requests share one table query, and a hung one is not joined by more.
 /// </summary>
 internal sealed class TableAliasCatalog : IAliasCatalog
 {
@@ -28,11 +32,14 @@ internal sealed class TableAliasCatalog : IAliasCatalog
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _ttl;
+    private readonly TimeSpan _waitTimeout;
+    private readonly TimeSpan _operationTimeout;
     private readonly Lock _gate = new();
     private AliasCatalogSnapshot? _snapshot;
     private long _loadedAt;
     private long _doNotRetryBefore;
     private bool _invalidated;
+    private bool _outage;
     private bool _tableEnsured;
     private Task<AliasCatalogSnapshot>? _refresh;
 
@@ -48,6 +55,8 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         _time = time;
         _logger = logger;
         _ttl = options.Value.AliasCacheTtl;
+        _waitTimeout = options.Value.TableWaitTimeout;
+        _operationTimeout = options.Value.TableOperationTimeout;
     }
 
     public ValueTask<AliasCatalogSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
@@ -55,7 +64,7 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         var snapshot = Volatile.Read(ref _snapshot);
         if (snapshot is null)
         {
-            return new ValueTask<AliasCatalogSnapshot>(StartOrJoinRefresh().WaitAsync(cancellationToken));
+            return WaitBoundedAsync(StartOrJoinRefresh(), null, cancellationToken);
         }
 
         var now = _time.GetTimestamp();
@@ -71,12 +80,31 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         }
 
         var refresh = StartOrJoinRefresh();
-        if (age < _ttl && !Volatile.Read(ref _invalidated))
+        if ((age < _ttl && !Volatile.Read(ref _invalidated)) || Volatile.Read(ref _outage))
         {
             return new ValueTask<AliasCatalogSnapshot>(snapshot);
         }
 
-        return new ValueTask<AliasCatalogSnapshot>(refresh.WaitAsync(cancellationToken));
+        return WaitBoundedAsync(refresh, snapshot, cancellationToken);
+    }
+
+    /// <summary>Waits for a read at most <c>Router__TableWaitTimeout</c>; past it, <paramref name="lastGood"/> (or 503 when none).</summary>
+    private async ValueTask<AliasCatalogSnapshot> WaitBoundedAsync(Task<AliasCatalogSnapshot> refresh, AliasCatalogSnapshot? lastGood, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await refresh.WaitAsync(_waitTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            if (!Volatile.Read(ref _outage))
+            {
+                Volatile.Write(ref _outage, true);
+                GatewayLog.AliasCatalogSlow(_logger, _table.Name, _waitTimeout.TotalMilliseconds, lastGood?.LoadedAt);
+            }
+
+            return lastGood ?? throw new AliasCatalogUnavailableException($"The alias table '{_table.Name}' did not answer within {_waitTimeout.TotalMilliseconds} ms.", null);
+        }
     }
 
     public void Invalidate() => Volatile.Write(ref _invalidated, true);
@@ -95,14 +123,21 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         Volatile.Write(ref _invalidated, false);
         try
         {
-            var snapshot = await LoadAsync(CancellationToken.None).ConfigureAwait(false);
+            AliasCatalogSnapshot snapshot;
+            using (var timeout = TableStorageTimeouts.StartOperation(_operationTimeout, _time))
+            {
+                snapshot = await LoadAsync(timeout.Token).ConfigureAwait(false);
+            }
+
             Volatile.Write(ref _loadedAt, started);
             Volatile.Write(ref _snapshot, snapshot);
+            Volatile.Write(ref _outage, false);
             return snapshot;
         }
         catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
         {
             var lastGood = Volatile.Read(ref _snapshot);
+            Volatile.Write(ref _outage, true);
             Volatile.Write(ref _doNotRetryBefore, _time.GetTimestamp() + (long)(RetryAfterFailure.TotalSeconds * _time.TimestampFrequency));
             if (lastGood is null)
             {

@@ -25,6 +25,24 @@ public sealed class RouterOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AliasCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest a request waits on a read of the alias table (<c>Router__TableWaitTimeout</c>). Past it the last
+    /// catalog read is served (a cold start with nothing read yet answers 503 <c>alias_catalog_unavailable</c>), and the
+    /// read goes on in the background, up to <see cref="TableOperationTimeout"/>.
+    /// </summary>
+    /// <value>Default 2 seconds; from 50 milliseconds to 30 seconds, and at most <see cref="TableOperationTimeout"/>.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan TableWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long any one Table Storage operation of the gateway may take before it is abandoned
+    /// (<c>Router__TableOperationTimeout</c>): each try of a call, and a whole catalog read or health write. Well under
+    /// the SDK's 100-second default, so that a hung storage account costs seconds, not minutes.
+    /// </summary>
+    /// <value>Default 10 seconds; from 1 second to 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan TableOperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The largest request body accepted (<c>Router__MaxRequestBodyBytes</c>); larger ones get 413.</summary>
     /// <value>Default 16 MiB (inline images are large); from 1 KiB to 100 MiB (the Functions host's own limit).</value>
     [Range(1024L, 100L * 1024 * 1024)]
@@ -95,7 +113,8 @@ public sealed class RouterOptions
 
     /// <summary>
     /// How many failures in a row (5xx other than 503, timeouts, connection failures) open a deployment's circuit
-    /// (<c>Router__CircuitBreakerThreshold</c>). Counted per instance; the open circuit is shared.
+    /// (<c>Router__CircuitBreakerThreshold</c>), provided they are the deployment's fault: the run holds failures of at
+    /// least two callers, or ends in a connection failure. Counted per instance; the open circuit is shared.
     /// </summary>
     /// <value>Default 5; from 1 to 100.</value>
     [Range(1, 100)]
@@ -105,6 +124,15 @@ public sealed class RouterOptions
     /// <value>Default 30 seconds; from 1 second to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often an open circuit lets one request through to the deployment as a probe (<c>Router__CircuitBreakerProbeInterval</c>),
+    /// the first this long after it opened: an answer closes the circuit, a failure keeps it open for another
+    /// <see cref="CircuitBreakerDuration"/>. So a deployment that comes back is used again within about this time.
+    /// </summary>
+    /// <value>Default 5 seconds; from 100 milliseconds to 10 minutes, and at most <see cref="CircuitBreakerDuration"/>.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan CircuitBreakerProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// When every deployment of an alias is cooling down and the shortest cooldown ends within this time, wait for it

@@ -47,6 +47,16 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
         ValidateEntra(options.Entra, failures);
         ValidateCors(options.Cors, failures);
 
+        if (options.TableWaitTimeout > options.TableOperationTimeout)
+        {
+            failures.Add($"Router__TableWaitTimeout ({options.TableWaitTimeout}) must not be longer than Router__TableOperationTimeout ({options.TableOperationTimeout}).");
+        }
+
+        if (options.CircuitBreakerProbeInterval > options.CircuitBreakerDuration)
+        {
+            failures.Add($"Router__CircuitBreakerProbeInterval ({options.CircuitBreakerProbeInterval}) must not be longer than Router__CircuitBreakerDuration ({options.CircuitBreakerDuration}).");
+        }
+
         if (!TableStorageLocation.TryResolve(options.Storage, configuration, out _, out var storageError))
         {
             failures.Add(storageError);

@@ -20,6 +20,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1004, LogLevel.Error, "Alias table {Table} could not be read and nothing is cached: requests fail with 503 until it can be.")]
     public static partial void AliasCatalogUnavailable(ILogger logger, string table, Exception exception);
 
+    [LoggerMessage(1005, LogLevel.Warning, "Alias table {Table} did not answer within {WaitMs} ms; requests are served the catalog read at {LoadedAt:o} without waiting until a read succeeds.")]
+    public static partial void AliasCatalogSlow(ILogger logger, string table, double waitMs, DateTimeOffset? loadedAt);
+
     [LoggerMessage(2001, LogLevel.Warning, "Upstream attempt failed: alias {Alias}, target {Target}, deployment {Deployment}, endpoint {Endpoint}, status {Status}, reason {Reason}.")]
     public static partial void UpstreamAttemptFailed(ILogger logger, string alias, string target, string deployment, string endpoint, int status, string reason, Exception? exception);
 
@@ -37,6 +40,9 @@ internal static partial class GatewayLog
 
     [LoggerMessage(2006, LogLevel.Debug, "All deployments of alias {Alias} are cooling down; answered 429 with Retry-After {RetryAfterSeconds} s after {Attempts} attempts.")]
     public static partial void AllDeploymentsBusy(ILogger logger, string alias, int retryAfterSeconds, int attempts);
+
+    [LoggerMessage(2007, LogLevel.Information, "Deployment {Endpoint}/{Deployment} back in rotation: a probe through its open circuit was answered.")]
+    public static partial void DeploymentCircuitClosed(ILogger logger, string endpoint, string deployment);
 
     [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
     public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);

@@ -15,6 +15,9 @@ public enum GatewayErrorCode
     /// <summary>A field the operation cannot do without is absent (<c>messages</c>). 400.</summary>
     MissingField,
 
+    /// <summary>A header the gateway forwards (<c>extra-parameters</c>, <c>x-request-id</c>) holds more than printable ASCII. 400.</summary>
+    InvalidHeader,
+
     /// <summary>Neither the body's <c>model</c> nor the <c>azureml-model-deployment</c> header names a model. 400.</summary>
     NoModelName,
 

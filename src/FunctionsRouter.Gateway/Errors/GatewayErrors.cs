@@ -13,9 +13,17 @@ public static class GatewayErrors
     public static GatewayError AliasCatalogUnavailable { get; } =
         new(GatewayErrorCode.AliasCatalogUnavailable, "The alias catalog is not available; try again shortly.");
 
+    /// <summary>How much of a caller's model name an error message repeats.</summary>
+    internal const int MaxEchoedNameLength = 256;
+
+    /// <summary>No alias of that name; the message repeats at most the first 256 characters of it, then <c>…</c>.</summary>
+    public static GatewayError UnknownModel(string alias) =>
+        new(GatewayErrorCode.UnknownModel, "Unknown model: " + (alias.Length > MaxEchoedNameLength ? string.Concat(alias.AsSpan(0, MaxEchoedNameLength), "…") : alias), "model");
+
     public static int StatusOf(GatewayErrorCode code) => code switch
     {
-        GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName => StatusCodes.Status400BadRequest,
+        GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName
+            or GatewayErrorCode.InvalidHeader => StatusCodes.Status400BadRequest,
         GatewayErrorCode.UnknownModel => StatusCodes.Status404NotFound,
         GatewayErrorCode.MissingCredentials or GatewayErrorCode.InvalidCredentials => StatusCodes.Status401Unauthorized,
         GatewayErrorCode.CallerNotRegistered or GatewayErrorCode.ModelNotAllowed => StatusCodes.Status403Forbidden,
@@ -35,6 +43,7 @@ public static class GatewayErrors
         GatewayErrorCode.InvalidFieldType => "invalid_type",
         GatewayErrorCode.MissingField => "missing_required_parameter",
         GatewayErrorCode.NoModelName => "no_model_name",
+        GatewayErrorCode.InvalidHeader => "invalid_header",
         GatewayErrorCode.RequestTooLarge => "request_too_large",
         GatewayErrorCode.UnknownModel => "unknown_model",
         GatewayErrorCode.NoEnabledTarget => "no_enabled_deployment",

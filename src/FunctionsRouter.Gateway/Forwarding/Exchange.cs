@@ -12,6 +12,8 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
 
     public string RequestId { get; } = requestId;
 
+    public CallerIdentity Caller { get; } = caller;
+
     public string Alias { get; set; } = string.Empty;
 
     public AliasTarget? Target { get; set; }
@@ -44,7 +46,7 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         RecordId = Guid.NewGuid(),
         Timestamp = startTime,
         RequestId = RequestId,
-        Caller = caller.Id,
+        Caller = Caller.Id,
         Alias = Alias,
         Operation = operation == GatewayOperation.ChatCompletions ? "chat.completions" : "embeddings",
         Target = Target?.Name,

@@ -104,29 +104,16 @@ public sealed class GatewayRequestHandler
             return; // A preflight, or a refusal: answered, no usage record.
         }
 
-        PooledBuffer? body;
-        try
+        var read = await RequestReader.ReadAsync(request, _maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (read.Error is not null)
         {
-            body = await RequestBodyReader.ReadAsync(request, _maxBodyBytes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            body = null;
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await WriteErrorAsync(response, new GatewayError(GatewayErrorCode.InvalidJson, $"The request body could not be read: {ex.Message}"), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
+            await WriteErrorAsync(response, read.Error, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (body is null)
+        if (read.Body is not { } body)
         {
-            await WriteErrorAsync(response, new GatewayError(GatewayErrorCode.RequestTooLarge, $"The request body is larger than {_maxBodyBytes} bytes."), cancellationToken).ConfigureAwait(false);
-            return;
+            return; // The caller left.
         }
 
         using (body)
@@ -186,7 +173,7 @@ public sealed class GatewayRequestHandler
 
         if (!snapshot.TryGet(exchange.Alias, out var route))
         {
-            return await FailAsync(response, new GatewayError(GatewayErrorCode.UnknownModel, $"Unknown model: {exchange.Alias}", "model"), cancellationToken).ConfigureAwait(false);
+            return await FailAsync(response, GatewayErrors.UnknownModel(exchange.Alias), cancellationToken).ConfigureAwait(false);
         }
 
         exchange.Alias = route.Alias;
@@ -238,7 +225,7 @@ public sealed class GatewayRequestHandler
                 return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
             }
 
-            _health.ReportFailure(target, failure, attempt.RetryAfter);
+            _health.ReportFailure(target, failure, attempt.RetryAfter, exchange.Caller.Id);
             GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, attempt.Error);
             var mayRetry = exchange.Attempts < _maxAttempts && _time.GetElapsedTime(exchange.StartTimestamp) < _failoverDeadline;
             index = mayRetry ? _selector.Select(route, tried) : -1;
@@ -442,7 +429,7 @@ public sealed class GatewayRequestHandler
 
     /// <summary>A response that broke off after it started counts against the deployment, towards its circuit.</summary>
     private void ReportBrokenResponse(Exchange exchange, bool timedOut) =>
-        _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null);
+        _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null, exchange.Caller.Id);
 
     private static void SetStreamUsage(Exchange exchange, UsageJsonReader usage, SseEventRelay relay)
     {

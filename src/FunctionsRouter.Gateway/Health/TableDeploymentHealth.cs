@@ -17,8 +17,15 @@ namespace FunctionsRouter.Gateway.Health;
 /// <item>Rows still in force are read back every <c>Router__HealthRefreshInterval</c> by a timer that runs while
 /// requests come (it stops after a minute without any). So another instance skips the deployment within about one
 /// interval plus one table read.</item>
-/// <item>Circuits: failures in a row (5xx, timeouts, connection failures) are counted per instance; at the threshold
-/// the deployment is taken out for the circuit duration, and that is shared like a cooldown.</item>
+/// <item>Circuits: failures in a row (5xx, timeouts, connection failures) are counted per instance. They open the
+/// circuit at the threshold only when they are the deployment's fault rather than one caller's: the run holds failures
+/// of at least two callers (one caller's poison body or endless generation cannot take the deployment from everyone),
+/// or it ends in a connection failure (which no request content causes). The open circuit takes the deployment out for
+/// the circuit duration, and is shared like a cooldown.</item>
+/// <item>Half-open: an open circuit (this instance's or one read from the table) lets one request per probe interval
+/// through, the first a probe interval after it opened. An answer closes it, here at once and for the other instances
+/// through the table (the row's end is set to now); a failure keeps it open for another full duration.</item>
+/// <item>Every table call is abandoned after <c>Router__TableOperationTimeout</c>; none is on the request path.</item>
 /// </list>
 /// </summary>
 internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
@@ -28,10 +35,12 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
 
     internal const string BlockedUntilColumn = "BlockedUntil";
     internal const string ReasonColumn = "Reason";
+    internal const string CircuitOpenReason = "circuit_open";
+    internal const string CircuitClosedReason = "circuit_closed";
     private const int MaxWriteAttempts = 5;
 
     /// <summary>The keys must be selected too: a projection returns only what it names.</summary>
-    private static readonly string[] SelectedColumns = ["PartitionKey", "RowKey", BlockedUntilColumn];
+    private static readonly string[] SelectedColumns = ["PartitionKey", "RowKey", BlockedUntilColumn, ReasonColumn];
 
     /// <summary>A cooldown less than this much longer than the one already written is not written again.</summary>
     private static readonly TimeSpan WriteTolerance = TimeSpan.FromSeconds(1);
@@ -46,9 +55,12 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
     private readonly TimeSpan _maxCooldown;
     private readonly int _circuitThreshold;
     private readonly TimeSpan _circuitDuration;
+    private readonly TimeSpan _probeInterval;
+    private readonly TimeSpan _operationTimeout;
     private readonly Lock _writesGate = new();
+    private readonly Lock _sharedGate = new();
     private readonly List<Task> _writes = [];
-    private Dictionary<DeploymentKey, long> _shared = [];
+    private Dictionary<DeploymentKey, SharedBlock> _shared = [];
     private readonly Lock _timerGate = new();
     private ITimer? _timer;
     private long _lastUsed;
@@ -74,6 +86,8 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         _maxCooldown = settings.MaxCooldown;
         _circuitThreshold = settings.CircuitBreakerThreshold;
         _circuitDuration = settings.CircuitBreakerDuration;
+        _probeInterval = settings.CircuitBreakerProbeInterval;
+        _operationTimeout = settings.TableOperationTimeout;
     }
 
     public bool IsCoolingDown(AliasTarget target, DateTimeOffset now, out DateTimeOffset until)
@@ -81,38 +95,86 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         RefreshWhileUsed();
         var key = target.HealthKey;
         long untilTicks = 0;
+        long circuitTicks = 0;
         if (_local.TryGetValue(key, out var state))
         {
             untilTicks = Volatile.Read(ref state.BlockedUntilTicks);
+            circuitTicks = Volatile.Read(ref state.CircuitUntilTicks);
         }
 
-        if (Volatile.Read(ref _shared).TryGetValue(key, out var sharedTicks) && sharedTicks > untilTicks)
+        var otherBlock = untilTicks > circuitTicks;
+        if (Volatile.Read(ref _shared).TryGetValue(key, out var shared) && shared.UntilTicks > now.UtcTicks)
         {
-            untilTicks = sharedTicks;
+            untilTicks = Math.Max(untilTicks, shared.UntilTicks);
+            if (shared.IsCircuit)
+            {
+                circuitTicks = Math.Max(circuitTicks, shared.UntilTicks);
+            }
+            else
+            {
+                otherBlock = true;
+            }
         }
 
-        if (untilTicks > now.UtcTicks)
+        if (untilTicks <= now.UtcTicks)
         {
-            until = new DateTimeOffset(untilTicks, TimeSpan.Zero);
-            return true;
+            until = default;
+            return false;
         }
 
-        until = default;
-        return false;
+        if (circuitTicks > now.UtcTicks && !otherBlock && TryTakeProbe(key, state, circuitTicks, now.UtcTicks))
+        {
+            until = default;
+            return false;
+        }
+
+        until = new DateTimeOffset(untilTicks, TimeSpan.Zero);
+        return true;
     }
 
     public void ReportSuccess(AliasTarget target)
     {
-        if (_local.TryGetValue(target.HealthKey, out var state) && Volatile.Read(ref state.Failures) > 0)
+        var key = target.HealthKey;
+        var circuitOpen = Volatile.Read(ref _shared).TryGetValue(key, out var shared) && shared.IsCircuit;
+        if (_local.TryGetValue(key, out var state))
         {
-            Interlocked.Exchange(ref state.Failures, 0);
+            if (Volatile.Read(ref state.Failures) > 0)
+            {
+                lock (state)
+                {
+                    state.Failures = 0;
+                    state.RunCaller = null;
+                    state.RunHasSeveralCallers = false;
+                }
+            }
+
+            if (Volatile.Read(ref state.CircuitUntilTicks) > 0)
+            {
+                lock (state)
+                {
+                    circuitOpen |= state.CircuitUntilTicks > 0;
+                    if (state.BlockedUntilTicks == state.CircuitUntilTicks)
+                    {
+                        Volatile.Write(ref state.BlockedUntilTicks, 0);
+                    }
+
+                    Volatile.Write(ref state.CircuitUntilTicks, 0);
+                    state.WrittenUntilTicks = 0;
+                }
+            }
+        }
+
+        if (circuitOpen)
+        {
+            CloseCircuit(key);
         }
     }
 
-    public void ReportFailure(AliasTarget target, DeploymentFailure failure, TimeSpan? retryAfter)
+    public void ReportFailure(AliasTarget target, DeploymentFailure failure, TimeSpan? retryAfter, string callerId)
     {
         var key = target.HealthKey;
         var state = _local.GetOrAdd(key, static _ => new LocalState());
+        var now = _time.GetUtcNow();
         TimeSpan cooldown;
         string reason;
         if (failure is DeploymentFailure.Throttled or DeploymentFailure.Unavailable)
@@ -121,11 +183,11 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             cooldown = cooldown > _maxCooldown ? _maxCooldown : cooldown;
             reason = failure == DeploymentFailure.Throttled ? "throttled" : "unavailable";
         }
-        else if (Interlocked.Increment(ref state.Failures) >= _circuitThreshold)
+        else if (IsCircuitOpen(key, state, now.UtcTicks) || CountTowardsCircuit(state, failure, callerId))
         {
-            Interlocked.Exchange(ref state.Failures, 0);
+            // Opened now, or a probe (or a request sent before it opened) failed: open for another full duration.
             cooldown = _circuitDuration;
-            reason = "circuit_open";
+            reason = CircuitOpenReason;
         }
         else
         {
@@ -137,10 +199,16 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             return;
         }
 
-        var until = _time.GetUtcNow() + cooldown;
+        var until = now + cooldown;
         bool write;
         lock (state)
         {
+            if (reason == CircuitOpenReason)
+            {
+                Volatile.Write(ref state.CircuitUntilTicks, until.UtcTicks);
+                Volatile.Write(ref state.NextProbeTicks, (now + _probeInterval).UtcTicks);
+            }
+
             if (until.UtcTicks <= state.BlockedUntilTicks)
             {
                 return;
@@ -162,6 +230,72 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         }
     }
 
+    /// <summary>Adds a failure to the run; true when the run opens the circuit (threshold reached, and the deployment's fault).</summary>
+    private bool CountTowardsCircuit(LocalState state, DeploymentFailure failure, string callerId)
+    {
+        lock (state)
+        {
+            if (++state.Failures == 1)
+            {
+                state.RunCaller = callerId;
+                state.RunHasSeveralCallers = false;
+            }
+            else if (!string.Equals(state.RunCaller, callerId, StringComparison.Ordinal))
+            {
+                state.RunHasSeveralCallers = true;
+            }
+
+            if (state.Failures < _circuitThreshold || !(state.RunHasSeveralCallers || failure == DeploymentFailure.Unreachable))
+            {
+                return false;
+            }
+
+            state.Failures = 0;
+            state.RunCaller = null;
+            state.RunHasSeveralCallers = false;
+            return true;
+        }
+    }
+
+    private bool IsCircuitOpen(DeploymentKey key, LocalState state, long nowTicks) =>
+        Volatile.Read(ref state.CircuitUntilTicks) > nowTicks
+        || (Volatile.Read(ref _shared).TryGetValue(key, out var shared) && shared.IsCircuit && shared.UntilTicks > nowTicks);
+
+    /// <summary>
+    /// Whether this request may be an open circuit's probe: one per probe interval per instance, the first a probe
+    /// interval after the circuit opened (for a circuit read from the table: its end minus the circuit duration).
+    /// </summary>
+    private bool TryTakeProbe(DeploymentKey key, LocalState? state, long circuitUntilTicks, long nowTicks)
+    {
+        var openedTicks = circuitUntilTicks - _circuitDuration.Ticks;
+        if (nowTicks < openedTicks + _probeInterval.Ticks)
+        {
+            return false;
+        }
+
+        state ??= _local.GetOrAdd(key, static _ => new LocalState());
+        var next = Volatile.Read(ref state.NextProbeTicks);
+        return nowTicks >= next && Interlocked.CompareExchange(ref state.NextProbeTicks, nowTicks + _probeInterval.Ticks, next) == next;
+    }
+
+    /// <summary>A probe was answered: the circuit closes here at once, and for the others through the table.</summary>
+    private void CloseCircuit(DeploymentKey key)
+    {
+        lock (_sharedGate)
+        {
+            var shared = Volatile.Read(ref _shared);
+            if (shared.TryGetValue(key, out var block) && block.IsCircuit)
+            {
+                var without = new Dictionary<DeploymentKey, SharedBlock>(shared);
+                without.Remove(key);
+                Volatile.Write(ref _shared, without);
+            }
+        }
+
+        GatewayLog.DeploymentCircuitClosed(_logger, key.Endpoint, key.Deployment);
+        Track(WriteClosedAsync(key));
+    }
+
     /// <summary>Completes when every table write started so far has finished (for tests; shutdown does not wait for writes).</summary>
     internal Task WhenWrittenAsync()
     {
@@ -175,15 +309,17 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
     internal async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        var shared = new Dictionary<DeploymentKey, long>();
+        var shared = new Dictionary<DeploymentKey, SharedBlock>();
+        using var timeout = TableStorageTimeouts.StartOperation(_operationTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
             var filter = TableClient.CreateQueryFilter($"BlockedUntil gt {now}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: SelectedColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: SelectedColumns, cancellationToken: linked.Token).ConfigureAwait(false))
             {
                 if (row.GetDateTimeOffset(BlockedUntilColumn) is { } until)
                 {
-                    shared[new DeploymentKey(row.PartitionKey, row.RowKey)] = until.UtcTicks;
+                    shared[new DeploymentKey(row.PartitionKey, row.RowKey)] = new SharedBlock(until.UtcTicks, row.GetString(ReasonColumn) == CircuitOpenReason);
                 }
             }
         }
@@ -275,11 +411,13 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
 
     private async Task WriteAsync(DeploymentKey key, DateTimeOffset until, string reason)
     {
+        using var timeout = TableStorageTimeouts.StartOperation(_operationTimeout, _time);
+        var cancellationToken = timeout.Token;
         for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
         {
             try
             {
-                var existing = await _table.GetEntityIfExistsAsync<TableEntity>(key.Endpoint, key.Deployment).ConfigureAwait(false);
+                var existing = await _table.GetEntityIfExistsAsync<TableEntity>(key.Endpoint, key.Deployment, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (existing.HasValue && existing.Value is { } row)
                 {
                     if (row.GetDateTimeOffset(BlockedUntilColumn) is { } written && written >= until)
@@ -289,11 +427,11 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
 
                     row[BlockedUntilColumn] = until;
                     row[ReasonColumn] = reason;
-                    await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace).ConfigureAwait(false);
+                    await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await _table.AddEntityAsync(new TableEntity(key.Endpoint, key.Deployment) { [BlockedUntilColumn] = until, [ReasonColumn] = reason }).ConfigureAwait(false);
+                    await _table.AddEntityAsync(new TableEntity(key.Endpoint, key.Deployment) { [BlockedUntilColumn] = until, [ReasonColumn] = reason }, cancellationToken).ConfigureAwait(false);
                 }
 
                 return;
@@ -304,7 +442,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             }
             catch (RequestFailedException ex) when (ex.Status == 404 && !_tableEnsured)
             {
-                await EnsureTableAsync().ConfigureAwait(false);
+                await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
             {
@@ -314,11 +452,45 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         }
     }
 
-    private async Task EnsureTableAsync()
+    /// <summary>
+    /// Ends a circuit's row now, so the other instances take the deployment back at their next read. Only a circuit's
+    /// row is shortened: a cooldown the deployment asked for (429, 503) stands.
+    /// </summary>
+    private async Task WriteClosedAsync(DeploymentKey key)
+    {
+        using var timeout = TableStorageTimeouts.StartOperation(_operationTimeout, _time);
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            try
+            {
+                var existing = await _table.GetEntityIfExistsAsync<TableEntity>(key.Endpoint, key.Deployment, cancellationToken: timeout.Token).ConfigureAwait(false);
+                if (!existing.HasValue || existing.Value is not { } row || row.GetString(ReasonColumn) != CircuitOpenReason)
+                {
+                    return;
+                }
+
+                row[BlockedUntilColumn] = _time.GetUtcNow();
+                row[ReasonColumn] = CircuitClosedReason;
+                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, timeout.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Written in between: read again.
+            }
+            catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
+            {
+                GatewayLog.DeploymentHealthWriteFailed(_logger, _table.Name, key.Endpoint, key.Deployment, ex);
+                return;
+            }
+        }
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _table.CreateIfNotExistsAsync().ConfigureAwait(false);
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             _tableEnsured = true;
         }
         catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
@@ -338,8 +510,22 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
 
     private sealed class LocalState
     {
+        /// <summary>Until when this instance keeps the deployment out (cooldown or circuit, whichever ends later).</summary>
         public long BlockedUntilTicks;
         public long WrittenUntilTicks;
+
+        /// <summary>When this instance's open circuit ends; 0 when it has none.</summary>
+        public long CircuitUntilTicks;
+
+        /// <summary>The earliest time this instance lets the next probe through an open circuit.</summary>
+        public long NextProbeTicks;
+
+        /// <summary>Circuit failures in a row, and whether they came from more than the first one's caller.</summary>
         public int Failures;
+        public string? RunCaller;
+        public bool RunHasSeveralCallers;
     }
+
+    /// <summary>A row read from the table: until when, and whether it is an open circuit (which may be probed).</summary>
+    private readonly record struct SharedBlock(long UntilTicks, bool IsCircuit);
 }

@@ -8,9 +8,11 @@ using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,15 +38,22 @@ public static class GatewayServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
 
+        // Kestrel (the Functions worker's too) stops reading at 30,000,000 bytes; the gateway reads an oversized body to its
+        // end before answering 413, up to RequestBodyReader.DrainLimit. Also raised per request (RequestReader), for other servers.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyReader.DrainLimit);
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Lazy<TokenCredential>>(_ => new Lazy<TokenCredential>(() => new DefaultAzureCredential()));
+        // Every table client shares these: each call bounded by Router__TableOperationTimeout (see TableStorageTimeouts).
+        services.TryAddSingleton(sp => TableStorageTimeouts.CreateClientOptions(sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            var clientOptions = sp.GetRequiredService<TableClientOptions>();
             TableStorageLocation.TryResolve(options.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
             return location.ConnectionString is not null
-                ? new TableServiceClient(location.ConnectionString)
-                : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value);
+                ? new TableServiceClient(location.ConnectionString, clientOptions)
+                : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value, clientOptions);
         });
 
         services.TryAddSingleton<UpstreamEndpoints>();

@@ -23,7 +23,10 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
     /// <summary>Events forwarded to the caller.</summary>
     public int EventsForwarded { get; private set; }
 
-    /// <summary>Chunks that carried choices (each is about one token: used to estimate usage of a cut stream).</summary>
+    /// <summary>
+    /// Chunks that carried generated text (non-empty <c>content</c>, <c>refusal</c> or tool-call <c>arguments</c>): each
+    /// is about one token, so they estimate the usage of a cut stream. The role-only first chunk and empty chunks do not count.
+    /// </summary>
     public int ContentChunks { get; private set; }
 
     /// <summary>The upstream sent <c>data: [DONE]</c>.</summary>
@@ -155,7 +158,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
 
         if (!HasValue(payload, "\"usage\""u8, (byte)'{') && !HasValue(payload, "\"finish_reason\""u8, (byte)'"'))
         {
-            ContentChunks++;
+            CountIfGenerated(payload);
             return true;
         }
 
@@ -173,11 +176,22 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
         var usageOnly = usage.UsageInValue && usage.ChoicesInValue == 0;
         if (!usageOnly)
         {
-            ContentChunks++;
+            CountIfGenerated(payload);
         }
 
         return forwardUsageOnlyChunk || !usageOnly;
     }
+
+    private void CountIfGenerated(ReadOnlySpan<byte> payload)
+    {
+        if (HasText(payload, "\"content\""u8) || HasText(payload, "\"arguments\""u8) || HasText(payload, "\"refusal\""u8))
+        {
+            ContentChunks++;
+        }
+    }
+
+    /// <summary>Whether <paramref name="key"/> appears followed by a non-empty string.</summary>
+    private static bool HasText(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key) => HasValue(json, key, (byte)'"', nonEmpty: true);
 
     /// <summary>The first <c>data:</c> line's value (the gateway's upstreams send one data line per event).</summary>
     private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> sseEvent)
@@ -202,8 +216,11 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
         return default;
     }
 
-    /// <summary>Whether <paramref name="key"/> appears followed by a value starting with <paramref name="first"/> (not null).</summary>
-    private static bool HasValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key, byte first)
+    /// <summary>
+    /// Whether <paramref name="key"/> appears followed by a value starting with <paramref name="first"/> (not null) and,
+    /// when <paramref name="nonEmpty"/>, not ending at once (a string other than <c>""</c>).
+    /// </summary>
+    private static bool HasValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key, byte first, bool nonEmpty = false)
     {
         while (true)
         {
@@ -215,7 +232,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
 
             json = json[(at + key.Length)..];
             var rest = json.TrimStart(" \t\r\n:"u8);
-            if (!rest.IsEmpty && rest[0] == first)
+            if (!rest.IsEmpty && rest[0] == first && (!nonEmpty || (rest.Length > 1 && rest[1] != first)))
             {
                 return true;
             }

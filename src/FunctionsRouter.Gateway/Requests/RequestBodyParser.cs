@@ -1,11 +1,16 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using FunctionsRouter.Gateway.Errors;
 
 namespace FunctionsRouter.Gateway.Requests;
 
 /// <summary>
 /// Reads, in one forward pass and without building a document, the few top-level fields the gateway acts on:
-/// <c>model</c>, <c>stream</c>, <c>stream_options</c>, and checks <c>messages</c>. Everything else is skipped unread.
+/// <c>model</c>, <c>stream</c>, <c>stream_options</c>, and checks <c>messages</c>. Everything else is skipped unread,
+/// after one vectorized check that the whole body is valid UTF-8 (<see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>):
+/// <see cref="Utf8JsonReader"/> checks only the strings it is asked to read, and the rest passes upstream as it is.
+/// A field the gateway reads may appear once: JSON readers differ on which duplicate wins, and the upstream must see
+/// what the gateway saw.
 /// </summary>
 internal static class RequestBodyParser
 {
@@ -13,6 +18,12 @@ internal static class RequestBodyParser
     {
         parsed = new ParsedRequest();
         var sawMessages = false;
+        if (!Utf8.IsValid(body))
+        {
+            return new GatewayError(GatewayErrorCode.InvalidJson, "The request body is not valid UTF-8.");
+        }
+
+        var sawStream = false;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
@@ -30,7 +41,7 @@ internal static class RequestBodyParser
                     if (parsed.ModelStart >= 0)
                     {
                         // Readers differ on which duplicate wins: the upstream must not see a deployment the alias did not name.
-                        return new GatewayError(GatewayErrorCode.InvalidJson, "'model' appears more than once.", "model");
+                        return Duplicate("model");
                     }
 
                     reader.Read();
@@ -48,6 +59,12 @@ internal static class RequestBodyParser
                 }
                 else if (reader.ValueTextEquals("stream"u8))
                 {
+                    if (sawStream)
+                    {
+                        return Duplicate("stream");
+                    }
+
+                    sawStream = true;
                     reader.Read();
                     if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
                     {
@@ -58,6 +75,12 @@ internal static class RequestBodyParser
                 }
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
+                    if (parsed.StreamOptionsStart >= 0)
+                    {
+                        // The rewrite splices one of them: two would reach the upstream as invalid or contradicting JSON.
+                        return Duplicate("stream_options");
+                    }
+
                     reader.Read();
                     var error = ReadStreamOptions(ref reader, parsed);
                     if (error is not null)
@@ -131,6 +154,11 @@ internal static class RequestBodyParser
             reader.Read();
             if (isIncludeUsage)
             {
+                if (parsed.IncludeUsageStart >= 0)
+                {
+                    return Duplicate("stream_options.include_usage");
+                }
+
                 if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
                 {
                     return TypeError("stream_options.include_usage", "a boolean");
@@ -149,6 +177,9 @@ internal static class RequestBodyParser
         parsed.StreamOptionsEnd = (int)reader.BytesConsumed;
         return null;
     }
+
+    private static GatewayError Duplicate(string field) =>
+        new(GatewayErrorCode.InvalidJson, $"'{field}' appears more than once.", field);
 
     private static GatewayError TypeError(string field, string expected) =>
         new(GatewayErrorCode.InvalidFieldType, $"'{field}' must be {expected}.", field);

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Tests.Integration;
+using FunctionsRouter.Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -60,13 +61,7 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         _time.Advance(Ttl * 0.75);
         Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Deployment(await catalog.GetSnapshotAsync(), "a") != "after" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+        await SeesAsync(catalog, "after");
     }
 
     [Fact]
@@ -122,6 +117,106 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         Assert.All(snapshots, s => Assert.Same(snapshots[0], s));
         // One CreateIfNotExists and one query, not fifty.
         Assert.InRange(_outage.Requests - before, 1, 2);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_TableHangsPastTtl_ServedLastKnownGoodWithinTheWaitAndNoReadPilesUp()
+    {
+        var (catalog, table, transport) = await CreateOverHangingTransportAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "known" });
+        await catalog.GetSnapshotAsync();
+        transport.Hang = true;
+        _time.Advance(Ttl * 2);
+
+        var waiting = Enumerable.Range(0, 10).Select(_ => catalog.GetSnapshotAsync().AsTask()).ToArray();
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
+        _time.Advance(WaitTimeout);
+        var served = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.All(served, s => Assert.Equal("known", Deployment(s, "a")));
+        // The table is still hung: later requests do not wait at all, and join no new read.
+        var later = catalog.GetSnapshotAsync();
+        Assert.True(later.IsCompletedSuccessfully);
+        Assert.Equal("known", Deployment(await later, "a"));
+        await WaitUntilAsync(() => transport.Held == 1);
+        await Task.Delay(100);
+        Assert.Equal(1, transport.Held);
+        Assert.Equal(1, transport.MaxHanging);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_TableHangs_ReadAbandonedAfterOperationTimeoutThenRecovers()
+    {
+        var (catalog, table, transport) = await CreateOverHangingTransportAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "before" });
+        await catalog.GetSnapshotAsync();
+        transport.Hang = true;
+        _time.Advance(Ttl * 2);
+        var first = catalog.GetSnapshotAsync().AsTask();
+        _time.Advance(WaitTimeout);
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => transport.Held == 1);
+
+        _time.Advance(OperationTimeout);
+        await WaitUntilAsync(() => transport.Cancelled == 1);
+
+        transport.Hang = false;
+        await table.UpsertEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "after" });
+        _time.Advance(TableAliasCatalog.RetryAfterFailure);
+        Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
+        await SeesAsync(catalog, "after");
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_TableHangsOnColdStart_UnavailableAfterTheWait()
+    {
+        var (catalog, _, transport) = await CreateOverHangingTransportAsync();
+        transport.Hang = true;
+
+        var cold = catalog.GetSnapshotAsync().AsTask();
+        Assert.False(cold.IsCompleted);
+        _time.Advance(WaitTimeout);
+
+        await Assert.ThrowsAsync<AliasCatalogUnavailableException>(() => cold.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(condition());
+    }
+
+    /// <summary>Waits (a background read is under way) until the catalog maps alias <c>a</c> to <paramref name="deployment"/>.</summary>
+    private static async Task SeesAsync(TableAliasCatalog catalog, string deployment)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Deployment(await catalog.GetSnapshotAsync(), "a") != deployment && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(deployment, Deployment(await catalog.GetSnapshotAsync(), "a"));
+    }
+
+    private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
+
+    private async Task<(TableAliasCatalog Catalog, TableClient Table, HangingTableTransport Transport)> CreateOverHangingTransportAsync()
+    {
+        var name = fixture.Azurite.CreateTableName("cat");
+        var table = new TableClient(fixture.Azurite.ConnectionString, name);
+        await table.CreateAsync();
+        var transport = new HangingTableTransport();
+        var clientOptions = TableStorageTimeouts.CreateClientOptions(OperationTimeout);
+        clientOptions.Transport = transport;
+        var options = Options.Create(new RouterOptions { AliasCacheTtl = Ttl, TableWaitTimeout = WaitTimeout, TableOperationTimeout = OperationTimeout });
+        var catalog = new TableAliasCatalog(new TableClient(fixture.Azurite.ConnectionString, name, clientOptions), options, endpoint => endpoint == "default", _time, NullLogger<TableAliasCatalog>.Instance);
+        return (catalog, table, transport);
     }
 
     private static string Deployment(AliasCatalogSnapshot snapshot, string alias) =>

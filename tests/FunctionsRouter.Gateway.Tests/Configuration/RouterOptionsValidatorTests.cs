@@ -31,6 +31,11 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:Storage:ConnectionString", "", "Table storage is not configured")]
     [InlineData("Router:AliasCacheTtl", "00:00:00", "AliasCacheTtl")]
     [InlineData("Router:MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
+    [InlineData("Router:TableWaitTimeout", "00:00:00.010", "TableWaitTimeout")]
+    [InlineData("Router:TableWaitTimeout", "00:00:15", "Router__TableWaitTimeout (00:00:15) must not be longer than Router__TableOperationTimeout")]
+    [InlineData("Router:TableOperationTimeout", "00:05:00", "TableOperationTimeout")]
+    [InlineData("Router:CircuitBreakerProbeInterval", "00:00:00.010", "CircuitBreakerProbeInterval")]
+    [InlineData("Router:CircuitBreakerProbeInterval", "00:01:00", "Router__CircuitBreakerProbeInterval (00:01:00) must not be longer than Router__CircuitBreakerDuration")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };

@@ -12,6 +12,7 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.InvalidFieldType, 400, "invalid_type", "invalid_request_error" },
         { GatewayErrorCode.MissingField, 400, "missing_required_parameter", "invalid_request_error" },
         { GatewayErrorCode.NoModelName, 400, "no_model_name", "invalid_request_error" },
+        { GatewayErrorCode.InvalidHeader, 400, "invalid_header", "invalid_request_error" },
         { GatewayErrorCode.RequestTooLarge, 413, "request_too_large", "invalid_request_error" },
         { GatewayErrorCode.UnknownModel, 404, "unknown_model", "invalid_request_error" },
         { GatewayErrorCode.NoEnabledTarget, 503, "no_enabled_deployment", "server_error" },
@@ -28,6 +29,17 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.CallerStoreUnavailable, 503, "caller_store_unavailable", "server_error" },
         { GatewayErrorCode.IdentityProviderUnavailable, 503, "identity_provider_unavailable", "server_error" },
     };
+
+    [Fact]
+    public void UnknownModel_LongName_MessageRepeatsFirst256CharactersThenEllipsis()
+    {
+        var alias = new string('a', 256) + new string('b', 1_000_000);
+
+        var error = GatewayErrors.UnknownModel(alias);
+
+        Assert.Equal("Unknown model: " + new string('a', 256) + "…", error.Message);
+        Assert.Equal("Unknown model: short", GatewayErrors.UnknownModel("short").Message);
+    }
 
     [Fact]
     public void Codes_CoverEveryGatewayErrorCode()

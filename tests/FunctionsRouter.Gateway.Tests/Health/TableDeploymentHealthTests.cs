@@ -3,6 +3,7 @@ using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Tests.Integration;
+using FunctionsRouter.Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -16,12 +17,12 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly AliasTarget _target = new("chat", "a", "Dep-" + Guid.NewGuid().ToString("N")[..8], "Default", true, 0, 1);
 
-    internal static TableDeploymentHealth Create(IntegrationFixture fixture, TimeProvider time, string? table = null, Action<RouterOptions>? configure = null, Action<AliasTarget, string, TimeSpan>? observer = null)
+    internal static TableDeploymentHealth Create(IntegrationFixture fixture, TimeProvider time, string? table = null, Action<RouterOptions>? configure = null, Action<AliasTarget, string, TimeSpan>? observer = null, TableClient? client = null)
     {
         var options = new RouterOptions { HealthTable = table ?? fixture.Azurite.CreateTableName("health") };
         configure?.Invoke(options);
         return new TableDeploymentHealth(
-            fixture.Azurite.CreateServiceClient().GetTableClient(options.HealthTable),
+            client ?? fixture.Azurite.CreateServiceClient().GetTableClient(options.HealthTable),
             Options.Create(options),
             time,
             NullLogger<TableDeploymentHealth>.Instance,
@@ -39,7 +40,7 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
         using var health = Create(fixture, _time);
         var start = _time.GetUtcNow();
 
-        health.ReportFailure(_target, failure, retryAfterSeconds is null ? null : TimeSpan.FromSeconds(retryAfterSeconds.Value));
+        health.ReportFailure(_target, failure, retryAfterSeconds is null ? null : TimeSpan.FromSeconds(retryAfterSeconds.Value), "a");
 
         Assert.True(health.IsCoolingDown(_target, start, out var until));
         Assert.Equal(start + TimeSpan.FromSeconds(expectedSeconds), until);
@@ -52,7 +53,7 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     {
         using var health = Create(fixture, _time);
 
-        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.Zero);
+        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.Zero, "a");
 
         Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
     }
@@ -62,8 +63,8 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     {
         using var health = Create(fixture, _time);
 
-        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(30));
-        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(2));
+        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(30), "a");
+        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(2), "a");
 
         Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out var until));
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(30), until);
@@ -77,10 +78,10 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     {
         using var health = Create(fixture, _time, configure: o => { o.CircuitBreakerThreshold = 3; o.CircuitBreakerDuration = TimeSpan.FromSeconds(45); });
 
-        health.ReportFailure(_target, failure, null);
-        health.ReportFailure(_target, failure, null);
+        health.ReportFailure(_target, failure, null, "a");
+        health.ReportFailure(_target, failure, null, "b");
         Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
-        health.ReportFailure(_target, failure, null);
+        health.ReportFailure(_target, failure, null, "a");
 
         Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out var until));
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(45), until);
@@ -93,12 +94,12 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
     {
         using var health = Create(fixture, _time, configure: o => o.CircuitBreakerThreshold = 2);
 
-        health.ReportFailure(_target, DeploymentFailure.ServerError, null);
+        health.ReportFailure(_target, DeploymentFailure.ServerError, null, "a");
         health.ReportSuccess(_target);
-        health.ReportFailure(_target, DeploymentFailure.ServerError, null);
+        health.ReportFailure(_target, DeploymentFailure.ServerError, null, "b");
 
         Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
-        health.ReportFailure(_target, DeploymentFailure.ServerError, null);
+        health.ReportFailure(_target, DeploymentFailure.ServerError, null, "a");
         Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
     }
 
@@ -108,8 +109,8 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
         var seen = new List<(string Reason, TimeSpan Duration)>();
         using var health = Create(fixture, _time, observer: (_, reason, duration) => seen.Add((reason, duration)));
 
-        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(8));
-        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(8.5));
+        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(8), "a");
+        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(8.5), "a");
 
         Assert.Equal([("throttled", TimeSpan.FromSeconds(8))], seen);
     }
@@ -122,7 +123,7 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
         using var second = Create(fixture, _time, table);
         var twin = _target with { Alias = "other-alias", Name = "z" };
 
-        first.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(20));
+        first.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(20), "a");
         await first.WhenWrittenAsync();
         Assert.False(second.IsCoolingDown(twin, _time.GetUtcNow(), out _));
         await second.RefreshAsync();
@@ -142,8 +143,8 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
 
         for (var i = 0; i < 5; i++)
         {
-            first.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(10 + (i * 10)));
-            second.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(15 + (i * 10)));
+            first.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(10 + (i * 10)), "a");
+            second.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(15 + (i * 10)), "a");
         }
 
         await Task.WhenAll(first.WhenWrittenAsync(), second.WhenWrittenAsync());
@@ -163,7 +164,7 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
         using var reader = Create(fixture, _time, table, o => o.HealthRefreshInterval = TimeSpan.FromSeconds(2));
         Assert.False(reader.IsCoolingDown(_target, _time.GetUtcNow(), out _));
 
-        writer.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(60));
+        writer.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(60), "a");
         await writer.WhenWrittenAsync();
         _time.Advance(TimeSpan.FromSeconds(2));
 
@@ -174,5 +175,178 @@ public sealed class TableDeploymentHealthTests(IntegrationFixture fixture)
         }
 
         Assert.True(reader.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    [Theory]
+    [InlineData(DeploymentFailure.ServerError)]
+    [InlineData(DeploymentFailure.Timeout)]
+    public void ReportFailure_OneCallersFailuresOnly_CircuitStaysClosed(DeploymentFailure failure)
+    {
+        using var health = Create(fixture, _time, configure: o => o.CircuitBreakerThreshold = 3);
+
+        for (var i = 0; i < 20; i++)
+        {
+            health.ReportFailure(_target, failure, null, "key:mallory");
+        }
+
+        Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        health.ReportFailure(_target, failure, null, "key:alice");
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    [Fact]
+    public void ReportFailure_ConnectionFailuresOfOneCaller_OpenCircuit()
+    {
+        using var health = Create(fixture, _time, configure: o => o.CircuitBreakerThreshold = 3);
+
+        for (var i = 0; i < 3; i++)
+        {
+            health.ReportFailure(_target, DeploymentFailure.Unreachable, null, "anonymous");
+        }
+
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    [Fact]
+    public void IsCoolingDown_OpenCircuit_LetsOneProbeThroughPerInterval()
+    {
+        using var health = Create(fixture, _time, configure: Circuit);
+        Open(health);
+
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out var until));
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(55), until);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    [Fact]
+    public void ReportFailure_ProbeFails_OpenForAnotherFullDuration()
+    {
+        using var health = Create(fixture, _time, configure: Circuit);
+        Open(health);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+
+        health.ReportFailure(_target, DeploymentFailure.ServerError, null, "key:alice");
+
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out var until));
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(60), until);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    [Fact]
+    public async Task ReportSuccess_ProbeAnswered_ClosesHereAtOnceAndForOtherInstancesThroughTheTable()
+    {
+        var (_, opener, other) = await OpenOnOneSeenByAnotherAsync();
+        using var first = opener;
+        using var second = other;
+        Assert.True(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(first.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        first.ReportSuccess(_target);
+
+        Assert.False(first.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        Assert.False(first.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        await first.WhenWrittenAsync();
+        await second.RefreshAsync();
+        Assert.False(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        Assert.False(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    [Fact]
+    public async Task IsCoolingDown_CircuitReadFromTheTable_ProbedByThisInstanceToo()
+    {
+        var (table, opener, other) = await OpenOnOneSeenByAnotherAsync();
+        using var first = opener;
+        using var second = other;
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        second.ReportSuccess(_target);
+
+        Assert.False(second.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        await second.WhenWrittenAsync();
+        var row = await fixture.Azurite.CreateServiceClient().GetTableClient(table).GetEntityAsync<TableEntity>(_target.HealthKey.Endpoint, _target.HealthKey.Deployment);
+        Assert.Equal("circuit_closed", row.Value.GetString("Reason"));
+        Assert.Equal(_time.GetUtcNow(), row.Value.GetDateTimeOffset("BlockedUntil"));
+    }
+
+    [Fact]
+    public async Task ReportSuccess_AfterThrottle_DoesNotShortenTheCooldownRow()
+    {
+        var table = fixture.Azurite.CreateTableName("health");
+        using var health = Create(fixture, _time, table, Circuit);
+        health.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(30), "a");
+        await health.WhenWrittenAsync();
+        await health.RefreshAsync();
+
+        health.ReportSuccess(_target);
+        await health.WhenWrittenAsync();
+
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+        var row = await fixture.Azurite.CreateServiceClient().GetTableClient(table).GetEntityAsync<TableEntity>(_target.HealthKey.Endpoint, _target.HealthKey.Deployment);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(30), row.Value.GetDateTimeOffset("BlockedUntil"));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_TableHangs_GivesUpAfterOperationTimeoutAndKeepsWhatItKnew()
+    {
+        var table = fixture.Azurite.CreateTableName("health");
+        using var writer = Create(fixture, _time, table);
+        writer.ReportFailure(_target, DeploymentFailure.Throttled, TimeSpan.FromSeconds(60), "a");
+        await writer.WhenWrittenAsync();
+        var transport = new HangingTableTransport();
+        var clientOptions = new TableClientOptions { Transport = transport };
+        var client = new TableClient(fixture.Azurite.ConnectionString, table, clientOptions);
+        using var reader = Create(fixture, _time, table, o => o.TableOperationTimeout = TimeSpan.FromSeconds(3), client: client);
+        await reader.RefreshAsync(); // Not asking IsCoolingDown yet: that would start the refresh timer as well.
+
+        transport.Hang = true;
+        var refresh = reader.RefreshAsync();
+        while (transport.Held == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.False(refresh.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await refresh.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, transport.Cancelled);
+        Assert.True(reader.IsCoolingDown(_target, _time.GetUtcNow(), out _));
+    }
+
+    private static void Circuit(RouterOptions options)
+    {
+        options.CircuitBreakerThreshold = 2;
+        options.CircuitBreakerDuration = TimeSpan.FromSeconds(60);
+        options.CircuitBreakerProbeInterval = TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>Two instances over one table: the first opens the circuit and writes it, the second has read it.</summary>
+    private async Task<(string Table, TableDeploymentHealth First, TableDeploymentHealth Second)> OpenOnOneSeenByAnotherAsync()
+    {
+        var table = fixture.Azurite.CreateTableName("health");
+        var first = Create(fixture, _time, table, Circuit);
+        var second = Create(fixture, _time, table, Circuit);
+        Open(first);
+        await first.WhenWrittenAsync();
+        await second.RefreshAsync();
+        return (table, first, second);
+    }
+
+    private void Open(TableDeploymentHealth health)
+    {
+        health.ReportFailure(_target, DeploymentFailure.ServerError, null, "key:alice");
+        health.ReportFailure(_target, DeploymentFailure.ServerError, null, "key:bob");
+        Assert.True(health.IsCoolingDown(_target, _time.GetUtcNow(), out _));
     }
 }

@@ -19,6 +19,8 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 /// 20 s ahead), <c>+reset</c> (<c>x-ratelimit-reset-requests: 1m0s</c>, <c>-tokens: 45s</c>), <c>+none</c>.</item>
 /// <item><c>flaky-429</c>: 429 with <c>retry-after-ms: 300</c> the first time, then normal.</item>
 /// <item><c>slow</c>: silent for 5 s. <c>cut</c>: a stream cut after its first chunk.</item>
+/// <item>A body with <c>"poison": true</c>: 500 (one caller's bad request). A deployment in <see cref="DownDeployments"/>: 500.
+/// A body that is not JSON: 400, recorded all the same.</item>
 /// <item>Anything else answers normally, with usage 11 / 7 / 18.</item>
 /// </list>
 /// </summary>
@@ -35,6 +37,9 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     /// <summary>Every request received, in order.</summary>
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    /// <summary>Deployments that answer 500 to everything until removed (an outage that ends).</summary>
+    public ConcurrentDictionary<string, bool> DownDeployments { get; } = new(StringComparer.Ordinal);
 
     /// <summary>When set, a stream pauses after its first chunk until this completes.</summary>
     public TaskCompletionSource? PauseAfterFirstChunk { get; set; }
@@ -78,17 +83,41 @@ public sealed class FakeUpstream : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
-        using var json = JsonDocument.Parse(body);
-        var model = json.RootElement.TryGetProperty("model", out var m) ? m.GetString() : null;
-        var stream = json.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-        var includeUsage = json.RootElement.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
+        using var json = TryParse(body);
+        var root = json?.RootElement ?? default;
+        var isObject = root.ValueKind == JsonValueKind.Object;
+        var model = isObject && root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        var stream = isObject && root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        var includeUsage = isObject && root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
+        // Recorded before anything else, so that a test sees every request that reached the upstream, even a broken one.
         Received.Enqueue(new ReceivedRequest(
             context.Request.Path.Value!,
             context.Request.QueryString.Value ?? string.Empty,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body,
             model));
+        if (json is null)
+        {
+            context.Response.StatusCode = 400;
+            await WriteJsonAsync(context.Response, """{"error":{"code":"invalid_json","message":"The fake upstream could not parse the body."}}""");
+            return;
+        }
+
+        if (isObject && root.TryGetProperty("poison", out var poison) && poison.ValueKind == JsonValueKind.True)
+        {
+            // A request only its sender gets wrong: the deployment itself is fine.
+            context.Response.StatusCode = 500;
+            await WriteJsonAsync(context.Response, """{"error":{"code":"500","message":"Poisoned request."}}""");
+            return;
+        }
+
+        if (model is not null && DownDeployments.ContainsKey(model))
+        {
+            context.Response.StatusCode = 500;
+            await WriteJsonAsync(context.Response, """{"error":{"code":"500","message":"Deployment down."}}""");
+            return;
+        }
 
         var response = context.Response;
         response.Headers["apim-request-id"] = "up-" + Guid.NewGuid().ToString("N");
@@ -187,6 +216,18 @@ public sealed class FakeUpstream : IAsyncDisposable
         catch (IOException)
         {
             StreamAborted.TrySetResult();
+        }
+    }
+
+    private static JsonDocument? TryParse(byte[] body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -84,7 +84,7 @@ public sealed class SseEventRelayTests
         var (relay, _, caller) = await RelayAsync(new TrickleStream(input, maxRead: 5_000, seed: 7), forwardUsageOnlyChunk: false);
 
         Assert.Equal(input, caller.Written);
-        Assert.Equal(2_000, relay.ContentChunks);
+        Assert.Equal(events.Count(e => e.Contains("\"content\":\"x", StringComparison.Ordinal)), relay.ContentChunks);
         Assert.Equal(2_001, relay.EventsForwarded);
         Assert.True(relay.SawDone);
     }
@@ -113,7 +113,7 @@ public sealed class SseEventRelayTests
         Assert.Equal(input, caller.Written);
         Assert.Equal(new TokenUsage(5, 7, 12), usage.Usage);
         Assert.Equal(["length"], usage.FinishReasons);
-        Assert.Equal(2, relay.ContentChunks);
+        Assert.Equal(1, relay.ContentChunks);
     }
 
     [Fact]
@@ -141,8 +141,22 @@ public sealed class SseEventRelayTests
 
         Assert.Equal(input, caller.Written);
         Assert.False(relay.SawDone);
-        Assert.Equal(2, relay.ContentChunks);
+        Assert.Equal(1, relay.ContentChunks);
         Assert.True(usage.Usage.IsEmpty);
+    }
+
+    [Fact]
+    public async Task RelayAsync_CutStream_CountsOnlyChunksThatCarryGeneratedText()
+    {
+        const string toolCall = """data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"ci"}}]},"finish_reason":null}]}""";
+        const string filterOnly = """data: {"choices":[],"prompt_filter_results":[{"prompt_index":0,"content_filter_results":{}}]}""";
+        const string roleOnly = """data: {"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}""";
+        var input = Stream("\n", [filterOnly, roleOnly, First, Hel, toolCall, Stop]);
+
+        var (relay, _, _) = await RelayAsync(new MemoryStream(input), forwardUsageOnlyChunk: false);
+
+        Assert.False(relay.SawDone);
+        Assert.Equal(2, relay.ContentChunks);
     }
 
     [Fact]
@@ -222,7 +236,7 @@ public sealed class SseEventRelayTests
         Assert.Same(failure, ex.InnerException);
         Assert.False(ex.IsTimeout);
         Assert.Equal(input, caller.Written);
-        Assert.Equal(2, relay.ContentChunks);
+        Assert.Equal(1, relay.ContentChunks);
     }
 
     [Fact]
@@ -324,7 +338,7 @@ public sealed class SseEventRelayTests
     private static void AssertStreamFacts(SseEventRelay relay, UsageJsonReader usage)
     {
         Assert.True(relay.SawDone);
-        Assert.Equal(4, relay.ContentChunks);
+        Assert.Equal(2, relay.ContentChunks);
         Assert.Equal(new TokenUsage(9, 3, 12), usage.Usage);
         Assert.Equal(["stop"], usage.FinishReasons);
     }

@@ -18,6 +18,58 @@ public sealed class RequestBodyParserTests
         Assert.Equal("model", error.Param);
     }
 
+    [Theory]
+    [InlineData("""{"model":"a","messages":[],"stream":true,"stream_options":{"include_usage":false},"stream_options":{"include_usage":true}}""", "stream_options")]
+    [InlineData("""{"model":"a","messages":[],"stream":true,"stream_options":null,"stream_options":{}}""", "stream_options")]
+    [InlineData("""{"model":"a","messages":[],"stream":true,"stream_options":{"include_usage":false,"include_usage":true}}""", "stream_options.include_usage")]
+    [InlineData("""{"model":"a","messages":[],"stream":false,"stream":true}""", "stream")]
+    public void TryParse_DuplicateFieldTheGatewayReads_Rejected(string body, string field)
+    {
+        var error = RequestBodyParser.TryParse(Encoding.UTF8.GetBytes(body), GatewayOperation.ChatCompletions, out _);
+
+        Assert.NotNull(error);
+        Assert.Equal(GatewayErrorCode.InvalidJson, error!.Code);
+        Assert.Equal(field, error.Param);
+    }
+
+    /// <summary>Invalid UTF-8 in places the reader skips: inside messages, in a property name, in an unknown field.</summary>
+    public static TheoryData<string, byte[]> InvalidUtf8 => new()
+    {
+        { "overlong slash", [0xC0, 0xAF] },
+        { "overlong NUL", [0xE0, 0x80, 0x80] },
+        { "lone continuation", [0x80] },
+        { "truncated sequence", [0xE2, 0x82] },
+        { "UTF-8 encoded surrogate", [0xED, 0xA0, 0x80] },
+        { "beyond U+10FFFF", [0xF4, 0x90, 0x80, 0x80] },
+        { "invalid byte", [0xFF] },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8))]
+    public void TryParse_InvalidUtf8AnywhereInTheBody_InvalidJson(string name, byte[] bad)
+    {
+        _ = name;
+        string[] places = ["""{"model":"a","messages":[{"role":"user","content":"x@y"}]}""", """{"model":"a","messages":[],"x@y":1}""", """{"model":"a","messages":[],"tools":[{"d":"@"}]}"""];
+        foreach (var place in places)
+        {
+            var at = place.IndexOf('@', StringComparison.Ordinal);
+            var body = Encoding.UTF8.GetBytes(place[..at]).Concat(bad).Concat(Encoding.UTF8.GetBytes(place[(at + 1)..])).ToArray();
+
+            var error = RequestBodyParser.TryParse(body, GatewayOperation.ChatCompletions, out _);
+
+            Assert.NotNull(error);
+            Assert.Equal(GatewayErrorCode.InvalidJson, error!.Code);
+        }
+    }
+
+    [Fact]
+    public void TryParse_ValidMultiByteTextEverywhere_Accepted()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"model":"a","messages":[{"role":"user","content":"café – 日本 🚀 \ud83d\ude80"}],"é":"ü"}""");
+
+        Assert.Null(RequestBodyParser.TryParse(body, GatewayOperation.ChatCompletions, out _));
+    }
+
     [Fact]
     public void TryParse_PlainModel_ReadsModelAndItsByteRange()
     {

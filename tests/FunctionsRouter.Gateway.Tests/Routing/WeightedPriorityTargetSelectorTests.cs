@@ -90,7 +90,7 @@ public sealed class WeightedPriorityTargetSelectorTests(IntegrationFixture fixtu
         var selector = new WeightedPriorityTargetSelector(health, _time, () => 0.0);
         var route = Route(Target("primary"), Target("backup", priority: 1));
 
-        health.ReportFailure(route.Targets[0], DeploymentFailure.Throttled, TimeSpan.FromSeconds(20));
+        health.ReportFailure(route.Targets[0], DeploymentFailure.Throttled, TimeSpan.FromSeconds(20), "caller");
 
         Assert.Equal("backup", route.Targets[selector.Select(route, tried: 0)].Name);
         _time.Advance(TimeSpan.FromSeconds(19.9));
@@ -106,9 +106,9 @@ public sealed class WeightedPriorityTargetSelectorTests(IntegrationFixture fixtu
         var selector = new WeightedPriorityTargetSelector(health, _time, () => 0.0);
         var route = Route(Target("a"), Target("b", priority: 1), Target("off", enabled: false));
 
-        health.ReportFailure(route.Targets.Single(t => t.Name == "a"), DeploymentFailure.Throttled, TimeSpan.FromSeconds(30));
+        health.ReportFailure(route.Targets.Single(t => t.Name == "a"), DeploymentFailure.Throttled, TimeSpan.FromSeconds(30), "caller");
         Assert.Null(selector.AllBusyUntil(route));
-        health.ReportFailure(route.Targets.Single(t => t.Name == "b"), DeploymentFailure.Unavailable, TimeSpan.FromSeconds(4));
+        health.ReportFailure(route.Targets.Single(t => t.Name == "b"), DeploymentFailure.Unavailable, TimeSpan.FromSeconds(4), "caller");
 
         Assert.Equal(-1, selector.Select(route, tried: 0));
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(4), selector.AllBusyUntil(route));

@@ -1,0 +1,31 @@
+using Azure.Core;
+using Azure.Data.Tables;
+
+namespace FunctionsRouter.Gateway.Configuration;
+
+/// <summary>
+/// Bounds every Table Storage call the gateway makes (<c>Router__TableOperationTimeout</c>): a storage account that
+/// hangs instead of refusing must cost a bounded wait, not the SDK's 100-second network timeout times its retries.
+/// <list type="bullet">
+/// <item><see cref="CreateClientOptions"/>: each try of a call gives up after the timeout, and a call is tried at most
+/// three times, a fraction of a second apart. Every table client the gateway creates uses these options.</item>
+/// <item><see cref="StartOperation"/>: a whole operation (a catalog read, a health write with its re-reads) is cancelled
+/// after the timeout, measured on the injected clock.</item>
+/// </list>
+/// </summary>
+internal static class TableStorageTimeouts
+{
+    public static TableClientOptions CreateClientOptions(TimeSpan operationTimeout)
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.NetworkTimeout = operationTimeout;
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        return options;
+    }
+
+    /// <summary>A cancellation that fires <paramref name="timeout"/> from now on <paramref name="time"/>; dispose it when done.</summary>
+    public static CancellationTokenSource StartOperation(TimeSpan timeout, TimeProvider time) => new(timeout, time);
+}

@@ -1,0 +1,50 @@
+using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Hosting;
+using FunctionsRouter.Gateway.Requests;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsRouter.Gateway.Tests.Hosting;
+
+public sealed class GatewayServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddFunctionsRouterGateway_Kestrel_AcceptsBodiesUpToWhatTheGatewayDrains()
+    {
+        using var services = Build(new Dictionary<string, string?>());
+
+        var kestrel = services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+
+        Assert.Equal(RequestBodyReader.DrainLimit, kestrel.Limits.MaxRequestBodySize);
+    }
+
+    [Fact]
+    public void AddFunctionsRouterGateway_TableClients_BoundedByTheOperationTimeout()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Router:TableOperationTimeout"] = "00:00:07" });
+
+        var options = services.GetRequiredService<TableClientOptions>();
+
+        Assert.Equal(TimeSpan.FromSeconds(7), options.Retry.NetworkTimeout);
+        Assert.Equal(2, options.Retry.MaxRetries);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Router:Endpoints:default:Url"] = "https://example.invalid/models",
+                ["Router:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            })
+            .AddInMemoryCollection(settings)
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddFunctionsRouterGateway();
+        return services.BuildServiceProvider();
+    }
+}
