@@ -12,6 +12,18 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
 
     public string RequestId { get; } = requestId;
 
+    public CallerIdentity Caller { get; } = caller;
+
+    public GatewayOperation Operation { get; } = operation;
+
+    /// <summary>The usage record's <c>Operation</c>; by default named after <see cref="Operation"/>.</summary>
+    public string OperationName { get; init; } = operation switch
+    {
+        GatewayOperation.ChatCompletions => "chat.completions",
+        GatewayOperation.Responses => "responses",
+        _ => "embeddings",
+    };
+
     public string Alias { get; set; } = string.Empty;
 
     public AliasTarget? Target { get; set; }
@@ -44,9 +56,9 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         RecordId = Guid.NewGuid(),
         Timestamp = startTime,
         RequestId = RequestId,
-        Caller = caller.Id,
+        Caller = Caller.Id,
         Alias = Alias,
-        Operation = operation == GatewayOperation.ChatCompletions ? "chat.completions" : "embeddings",
+        Operation = OperationName,
         Target = Target?.Name,
         Deployment = Target?.Deployment,
         Endpoint = Target?.Endpoint,

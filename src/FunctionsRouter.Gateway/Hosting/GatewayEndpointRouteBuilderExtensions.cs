@@ -1,5 +1,6 @@
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Requests;
+using FunctionsRouter.Gateway.Responses;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,11 +21,23 @@ public static class GatewayEndpointRouteBuilderExtensions
         group.MapPost("/v1/chat/completions", Forward(GatewayOperation.ChatCompletions, ApiSurface.OpenAI));
         group.MapPost("/models/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.Models));
         group.MapPost("/v1/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.OpenAI));
+        group.MapPost("/openai/deployments/{alias}/chat/completions", (HttpContext context, string alias) => Gateway(context).HandleAsync(context, GatewayOperation.ChatCompletions, ApiSurface.AzureOpenAIDeployment, alias));
+        group.MapPost("/openai/deployments/{alias}/embeddings", (HttpContext context, string alias) => Gateway(context).HandleAsync(context, GatewayOperation.Embeddings, ApiSurface.AzureOpenAIDeployment, alias));
+        group.MapPost("/v1/responses", Forward(GatewayOperation.Responses, ApiSurface.OpenAI));
+        group.MapGet("/v1/responses/{id}", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Get, id));
+        group.MapDelete("/v1/responses/{id}", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Delete, id));
+        group.MapPost("/v1/responses/{id}/cancel", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Cancel, id));
+        group.MapGet("/v1/responses/{id}/input_items", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.InputItems, id));
         group.MapGet("/v1/models", (HttpContext context) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleAsync(context));
+        group.MapGet("/v1/models/{alias}", (HttpContext context, string alias) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleGetAsync(context, alias));
         group.MapGet("/health", HealthHandler.HandleAsync);
         return group;
     }
 
     private static RequestDelegate Forward(GatewayOperation operation, ApiSurface surface) =>
-        context => context.RequestServices.GetRequiredService<GatewayRequestHandler>().HandleAsync(context, operation, surface);
+        context => Gateway(context).HandleAsync(context, operation, surface);
+
+    private static GatewayRequestHandler Gateway(HttpContext context) => context.RequestServices.GetRequiredService<GatewayRequestHandler>();
+
+    private static StoredResponseHandler Stored(HttpContext context) => context.RequestServices.GetRequiredService<StoredResponseHandler>();
 }

@@ -9,7 +9,7 @@ namespace FunctionsRouter.Gateway.Relay;
 /// by token. Works on a whole JSON value and, with <see cref="JsonReaderState"/> carried by the caller, on one that
 /// arrives in pieces; it keeps only its position, never the document.
 /// </summary>
-internal sealed class UsageJsonReader
+internal sealed class UsageJsonReader : IUsageReader
 {
     private Property _topProperty;
     private Property _usageProperty;

@@ -1,0 +1,56 @@
+using FunctionsRouter.Gateway.Forwarding;
+using FunctionsRouter.Gateway.Requests;
+using FunctionsRouter.Gateway.Responses;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FunctionsRouter.Functions;
+
+/// <summary>
+/// The OpenAI Responses API: create (routed by <c>model</c>, or to where <c>previous_response_id</c> lives), and the
+/// calls about a stored response (sent to the deployment that holds it). Admission is the gateway's own, hence anonymous.
+/// </summary>
+public sealed class Responses(GatewayRequestHandler gateway, StoredResponseHandler stored)
+{
+    [Function(nameof(CreateResponse))]
+    public async Task<IActionResult> CreateResponse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "v1/responses")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        await gateway.HandleAsync(request.HttpContext, GatewayOperation.Responses, ApiSurface.OpenAI);
+        return new EmptyResult();
+    }
+
+    /// <summary><c>GET</c> or <c>DELETE</c> one stored response (one function: the host routes a path to one function).</summary>
+    [Function(nameof(StoredResponse))]
+    public async Task<IActionResult> StoredResponse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "delete", "options", Route = "v1/responses/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        var operation = HttpMethods.IsDelete(request.Method) ? StoredResponseOperation.Delete : StoredResponseOperation.Get;
+        await stored.HandleAsync(request.HttpContext, operation, id);
+        return new EmptyResult();
+    }
+
+    [Function(nameof(CancelResponse))]
+    public async Task<IActionResult> CancelResponse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "v1/responses/{id}/cancel")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        await stored.HandleAsync(request.HttpContext, StoredResponseOperation.Cancel, id);
+        return new EmptyResult();
+    }
+
+    [Function(nameof(ListResponseInputItems))]
+    public async Task<IActionResult> ListResponseInputItems(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = "v1/responses/{id}/input_items")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        await stored.HandleAsync(request.HttpContext, StoredResponseOperation.InputItems, id);
+        return new EmptyResult();
+    }
+}
