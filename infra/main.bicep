@@ -50,10 +50,12 @@ var tags = { 'azd-env-name': environmentName }
 var serviceName = 'api'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
-// The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable and Router__HealthTable.
+// The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable and
+// Router__ResponsesTable.
 var aliasTableName = 'ModelAliases'
 var usageTableName = 'UsageRecords'
 var healthTableName = 'DeploymentHealth'
+var responsesTableName = 'ResponseAffinity'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -80,7 +82,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
-    tableNames: [aliasTableName, usageTableName, healthTableName]
+    tableNames: [aliasTableName, usageTableName, healthTableName, responsesTableName]
   }
 }
 
@@ -148,6 +150,7 @@ module functionApp 'modules/function-app.bicep' = {
     aliasTableName: aliasTableName
     usageTableName: usageTableName
     healthTableName: healthTableName
+    responsesTableName: responsesTableName
     corsAllowedOrigins: corsAllowedOrigins
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -50,6 +50,9 @@ param usageTableName string
 @description('Table of deployment health.')
 param healthTableName string
 
+@description('Table of response affinity (which deployment holds each stored response).')
+param responsesTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none.')
 param corsAllowedOrigins string[]
 
@@ -155,6 +158,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__HealthTable'
           value: healthTableName
+        }
+        {
+          name: 'Router__ResponsesTable'
+          value: responsesTableName
         }
       ]
     }

@@ -46,6 +46,7 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private bool _tableEnsured;
+    private int _disposed;
 
     public TableResponseAffinityStore(TableClient table, TimeProvider time, ILogger<TableResponseAffinityStore> logger)
     {
@@ -141,6 +142,12 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _writes.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         _stop.Dispose();

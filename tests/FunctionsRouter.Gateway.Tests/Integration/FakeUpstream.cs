@@ -21,11 +21,16 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 /// <item><c>slow</c>: silent for 5 s. <c>cut</c>: a stream cut after its first chunk.</item>
 /// <item>Anything else answers normally, with usage 11 / 7 / 18.</item>
 /// </list>
+/// On <c>…/responses</c> it speaks the OpenAI Responses API (see <see cref="FakeResponsesApi"/>): a response object with
+/// usage 11 / 7 / 18 (3 cached, 2 reasoning), or its event stream ending in <c>response.completed</c>; <c>cut</c> cuts the
+/// stream after its first delta. It remembers the responses it created, for GET, DELETE, cancel and input items.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
     public const int PromptTokens = 11;
     public const int CompletionTokens = 7;
+    public const int CachedTokens = 3;
+    public const int ReasoningTokens = 2;
 
     private readonly WebApplication _app;
 
@@ -62,6 +67,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
         app.MapPost("/{**path}", upstream.HandleAsync);
+        app.MapMethods("/{**path}", ["GET", "DELETE"], upstream.HandleStoredResponseAsync);
         upstream.BaseUri = await LoopbackApp.StartAsync(app);
         return upstream;
     }
@@ -73,11 +79,30 @@ public sealed class FakeUpstream : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The responses this fake created: id → the deployment (model) that created it.</summary>
+    public ConcurrentDictionary<string, string> Responses { get; } = new(StringComparer.Ordinal);
+
+    private async Task HandleStoredResponseAsync(HttpContext context)
+    {
+        Received.Enqueue(new ReceivedRequest(
+            context.Request.Path.Value!,
+            context.Request.QueryString.Value ?? string.Empty,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            [],
+            null) { Method = context.Request.Method });
+        await FakeResponsesApi.StoredAsync(context, Responses);
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
+        if (context.Request.Path.Value!.EndsWith("/cancel", StringComparison.Ordinal))
+        {
+            await HandleStoredResponseAsync(context);
+            return;
+        }
         using var json = JsonDocument.Parse(body);
         var model = json.RootElement.TryGetProperty("model", out var m) ? m.GetString() : null;
         var stream = json.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
@@ -136,6 +161,12 @@ public sealed class FakeUpstream : IAsyncDisposable
         if (context.Request.Path.Value!.EndsWith("/embeddings", StringComparison.Ordinal))
         {
             await WriteJsonAsync(response, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,-0.2,0.3]}],\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":" + PromptTokens + ",\"total_tokens\":" + PromptTokens + "}}");
+            return;
+        }
+
+        if (context.Request.Path.Value!.EndsWith("/responses", StringComparison.Ordinal))
+        {
+            await FakeResponsesApi.CreateAsync(context, model!, stream, Responses, FirstChunkSent);
             return;
         }
 
@@ -206,5 +237,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 /// <summary>A request as the fake upstream received it.</summary>
 public sealed record ReceivedRequest(string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body, string? Model)
 {
+    public string Method { get; init; } = "POST";
+
     public string BodyText => Encoding.UTF8.GetString(Body);
 }

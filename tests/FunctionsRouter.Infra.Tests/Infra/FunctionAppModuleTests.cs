@@ -63,6 +63,7 @@ public sealed class FunctionAppModuleTests(MainTemplateFixture main)
     [InlineData("Router__AliasTable", "[parameters('aliasTableName')]")]
     [InlineData("Router__UsageTable", "[parameters('usageTableName')]")]
     [InlineData("Router__HealthTable", "[parameters('healthTableName')]")]
+    [InlineData("Router__ResponsesTable", "[parameters('responsesTableName')]")]
     public void Site_AppSetting_HasIdentityBasedValue(string name, string expected)
     {
         var settings = GetAppSettings();

@@ -32,7 +32,7 @@ public sealed class StorageModuleTests(MainTemplateFixture main)
     }
 
     [Fact]
-    public void Tables_MainTemplate_CreatesTheGatewaysThreeTables()
+    public void Tables_MainTemplate_CreatesTheGatewaysFourTables()
     {
         var tables = ArmTemplate.GetSingle(main.Template, "Microsoft.Storage/storageAccounts/tableServices/tables");
         var tableNames = ArmTemplate.GetModule(main.Template, "storage").At("properties.parameters.tableNames.value")!.AsArray();
@@ -40,10 +40,11 @@ public sealed class StorageModuleTests(MainTemplateFixture main)
 
         Assert.Equal("[length(parameters('tableNames'))]", ArmTemplate.GetString(tables.At("copy.count")));
         Assert.Equal(
-            ["[variables('aliasTableName')]", "[variables('usageTableName')]", "[variables('healthTableName')]"],
+            ["[variables('aliasTableName')]", "[variables('usageTableName')]", "[variables('healthTableName')]", "[variables('responsesTableName')]"],
             tableNames.Select(ArmTemplate.GetString));
         Assert.Equal("ModelAliases", ArmTemplate.GetString(variables["aliasTableName"]));
         Assert.Equal("UsageRecords", ArmTemplate.GetString(variables["usageTableName"]));
         Assert.Equal("DeploymentHealth", ArmTemplate.GetString(variables["healthTableName"]));
+        Assert.Equal("ResponseAffinity", ArmTemplate.GetString(variables["responsesTableName"]));
     }
 }
