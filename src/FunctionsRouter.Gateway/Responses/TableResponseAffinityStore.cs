@@ -24,7 +24,7 @@ namespace FunctionsRouter.Gateway.Responses;
 /// after <see cref="MissRecheckDelay"/>, covering the write still on its way from the instance that relayed it.
 /// Rows past <c>ExpiresAt</c> count as absent (Table Storage has no TTL of its own; they can be purged by that column).
 /// </remarks>
-internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHostedService, IAsyncDisposable
+internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHostedService, IDisposable
 {
     internal const string RowKey = "affinity";
     internal const int MemoryEntries = 10_000;
@@ -140,7 +140,8 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the write loop (hosts that never started it dispose it synchronously).</summary>
+    public void Dispose()
     {
         // Registered both as itself and as a hosted service: the container may dispose it twice.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -149,7 +150,7 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
         }
 
         _writes.Writer.TryComplete();
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _stop.Cancel();
         _stop.Dispose();
     }
 

@@ -9,16 +9,27 @@ public sealed class ModelsTests
     [Fact]
     public void ListModels_Metadata_FunctionLevelGetOnV1Models()
     {
-        var trigger = Assert.Single(FunctionMetadata.HttpTriggers(typeof(Models)));
+        var trigger = FunctionMetadata.HttpTriggers(typeof(Models))[nameof(Models.ListModels)];
 
-        Assert.Equal(nameof(Models.ListModels), trigger.Key);
-        Assert.Equal(AuthorizationLevel.Function, trigger.Value.AuthLevel);
-        Assert.Equal(["get"], trigger.Value.Methods ?? []);
-        Assert.Equal("v1/models", trigger.Value.Route);
+        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
+        Assert.Equal(["get"], trigger.Methods ?? []);
+        Assert.Equal("v1/models", trigger.Route);
     }
 
     [Fact]
-    public void AllFunctions_Metadata_OnlyHealthIsAnonymousAndRoutesAreDistinct()
+    public void RetrieveModel_Metadata_AnonymousGetAndOptionsOnV1ModelsAlias()
+    {
+        var triggers = FunctionMetadata.HttpTriggers(typeof(Models));
+        var trigger = triggers[nameof(Models.RetrieveModel)];
+
+        Assert.Equal(2, triggers.Count);
+        Assert.Equal(AuthorizationLevel.Anonymous, trigger.AuthLevel);
+        Assert.Equal(["get", "options"], trigger.Methods ?? []);
+        Assert.Equal("v1/models/{alias}", trigger.Route);
+    }
+
+    [Fact]
+    public void AllFunctions_Metadata_OnlyHealthAndTheGatewayAdmittedRoutesAreAnonymousAndRoutesAreDistinct()
     {
         var triggers = typeof(Models).Assembly.GetTypes()
             .Where(t => t.Namespace == typeof(Models).Namespace && t.IsClass && t.IsPublic)
@@ -26,9 +37,21 @@ public sealed class ModelsTests
             .ToDictionary(p => p.Key, p => p.Value);
 
         Assert.Equal(
-            ["health", "models/chat/completions", "models/embeddings", "v1/chat/completions", "v1/embeddings", "v1/models"],
+            [
+                "health", "models/chat/completions", "models/embeddings", "openai/deployments/{alias}/chat/completions", "openai/deployments/{alias}/embeddings",
+                "v1/chat/completions", "v1/embeddings", "v1/models", "v1/models/{alias}", "v1/responses", "v1/responses/{id}", "v1/responses/{id}/cancel", "v1/responses/{id}/input_items",
+            ],
             triggers.Values.Select(t => t.Route!).Order(StringComparer.Ordinal));
-        Assert.Equal([nameof(Health)], triggers.Where(p => p.Value.AuthLevel == AuthorizationLevel.Anonymous).Select(p => p.Key));
-        Assert.All(triggers.Where(p => p.Key != nameof(Health)), p => Assert.Equal(AuthorizationLevel.Function, p.Value.AuthLevel));
+
+        // The routes added with the Azure OpenAI and Responses surfaces admit callers in the gateway itself (anonymous to the host).
+        string[] gatewayAdmitted =
+        [
+            nameof(AzureOpenAIDeployments.AzureOpenAIChatCompletions), nameof(AzureOpenAIDeployments.AzureOpenAIEmbeddings), nameof(Models.RetrieveModel),
+            nameof(Responses.CreateResponse), nameof(Responses.StoredResponse), nameof(Responses.CancelResponse), nameof(Responses.ListResponseInputItems),
+        ];
+        Assert.Equal(
+            [nameof(Health), .. gatewayAdmitted.Order(StringComparer.Ordinal)],
+            triggers.Where(p => p.Value.AuthLevel == AuthorizationLevel.Anonymous).Select(p => p.Key).Order(StringComparer.Ordinal).OrderBy(k => k != nameof(Health)));
+        Assert.All(triggers.Where(p => p.Key != nameof(Health) && !gatewayAdmitted.Contains(p.Key)), p => Assert.Equal(AuthorizationLevel.Function, p.Value.AuthLevel));
     }
 }
