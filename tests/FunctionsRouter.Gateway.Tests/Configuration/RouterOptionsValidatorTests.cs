@@ -21,6 +21,7 @@ public sealed class RouterOptionsValidatorTests
 
         Assert.Equal("2025-04-01", options.Endpoints["default"].ApiVersion);
         Assert.Equal(TimeSpan.FromSeconds(30), options.AliasCacheTtl);
+        Assert.Equal("ResponseAffinity", options.ResponsesTable);
     }
 
     [Theory]
@@ -31,6 +32,8 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:Storage:ConnectionString", "", "Table storage is not configured")]
     [InlineData("Router:AliasCacheTtl", "00:00:00", "AliasCacheTtl")]
     [InlineData("Router:MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
+    [InlineData("Router:ResponsesTable", "", "ResponsesTable")]
+    [InlineData("Router:ResponsesTable", "response-affinity", "Router__ResponsesTable must be 3-63 letters and digits")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
