@@ -38,6 +38,14 @@ result.responseStreamUsage = completed?.usage?.output_tokens ?? null;
 const followUp = await openai.responses.create({ model: alias, input: 'Again', previous_response_id: response.id });
 result.followUp = followUp.output_text;
 
+// AzureOpenAI calls <endpoint>/openai/responses?api-version=…; its follow-ups go where the first response lives.
+const azureResponse = await azure.responses.create({ model: alias, input: 'Say hello' });
+result.azureResponse = azureResponse.output_text;
+const azureFollowUp = await azure.responses.create({ model: alias, input: 'Again', previous_response_id: azureResponse.id });
+result.azureFollowUp = azureFollowUp.output_text;
+const retrieved = await azure.responses.retrieve(azureResponse.id);
+result.azureRetrieved = retrieved.id === azureResponse.id;
+
 try {
   await openai.responses.create({ model: 'no-such-alias', input: 'hi' });
   result.unknown = 'no error';

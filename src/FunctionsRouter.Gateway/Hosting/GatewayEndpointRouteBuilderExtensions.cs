@@ -23,11 +23,17 @@ public static class GatewayEndpointRouteBuilderExtensions
         group.MapPost("/v1/embeddings", Forward(GatewayOperation.Embeddings, ApiSurface.OpenAI));
         group.MapPost("/openai/deployments/{alias}/chat/completions", (HttpContext context, string alias) => Gateway(context).HandleAsync(context, GatewayOperation.ChatCompletions, ApiSurface.AzureOpenAIDeployment, alias));
         group.MapPost("/openai/deployments/{alias}/embeddings", (HttpContext context, string alias) => Gateway(context).HandleAsync(context, GatewayOperation.Embeddings, ApiSurface.AzureOpenAIDeployment, alias));
-        group.MapPost("/v1/responses", Forward(GatewayOperation.Responses, ApiSurface.OpenAI));
-        group.MapGet("/v1/responses/{id}", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Get, id));
-        group.MapDelete("/v1/responses/{id}", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Delete, id));
-        group.MapPost("/v1/responses/{id}/cancel", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Cancel, id));
-        group.MapGet("/v1/responses/{id}/input_items", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.InputItems, id));
+
+        // The Responses API: OpenAI's path, and the one AzureOpenAI clients call (/openai/responses?api-version=…).
+        foreach (var responses in (string[])["/v1/responses", "/openai/responses"])
+        {
+            group.MapPost(responses, Forward(GatewayOperation.Responses, ApiSurface.OpenAI));
+            group.MapGet(responses + "/{id}", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Get, id));
+            group.MapDelete(responses + "/{id}", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Delete, id));
+            group.MapPost(responses + "/{id}/cancel", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.Cancel, id));
+            group.MapGet(responses + "/{id}/input_items", (HttpContext context, string id) => Stored(context).HandleAsync(context, StoredResponseOperation.InputItems, id));
+        }
+
         group.MapGet("/v1/models", (HttpContext context) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleAsync(context));
         group.MapGet("/v1/models/{alias}", (HttpContext context, string alias) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleGetAsync(context, alias));
         group.MapGet("/health", HealthHandler.HandleAsync);

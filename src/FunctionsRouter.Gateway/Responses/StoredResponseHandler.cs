@@ -15,14 +15,17 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsRouter.Gateway.Responses;
 
 /// <summary>
-/// <c>GET</c> / <c>DELETE /api/v1/responses/{id}</c>, <c>POST …/{id}/cancel</c>, <c>GET …/{id}/input_items</c>: sent to
-/// the endpoint that created the response, found in the <see cref="IResponseAffinityStore"/>, with the caller's query;
+/// <c>GET</c> / <c>DELETE /api/v1/responses/{id}</c>, <c>POST …/{id}/cancel</c>, <c>GET …/{id}/input_items</c> (and the
+/// same under <c>/api/openai/responses</c>): sent to the endpoint that created the response, found in the
+/// <see cref="IResponseAffinityStore"/>, with the caller's query less <c>api-version</c>;
 /// one attempt, no failover (the response lives there and nowhere else). An id the gateway never relayed for this caller
 /// answers 404 <c>response_not_found</c> without an upstream call. The answer is relayed as it arrives (a
 /// <c>GET ?stream=true</c> replay is a stream); every call gets a usage record.
 /// </summary>
 public sealed class StoredResponseHandler
 {
+    private const string ApiVersion = "api-version";
+
     private readonly IResponseAffinityStore _affinity;
     private readonly UpstreamEndpoints _endpoints;
     private readonly ICallerResolver _callers;
@@ -90,7 +93,7 @@ public sealed class StoredResponseHandler
             StoredResponseOperation.InputItems => "/input_items",
             _ => string.Empty,
         };
-        request.Uri.Reset(endpoint.StoredResponseUri(responseId, suffix, context.Request.QueryString.Value ?? string.Empty));
+        request.Uri.Reset(endpoint.StoredResponseUri(responseId, suffix, ForwardedQuery(context.Request)));
         request.ClientRequestId = exchange.RequestId;
         var accept = context.Request.Headers.Accept;
         request.Headers.SetValue("Accept", accept.Count > 0 ? accept.ToString() : "application/json");
@@ -162,6 +165,12 @@ public sealed class StoredResponseHandler
 
         return (upstream.Status, upstream.Status >= 400 ? "upstream_http_" + upstream.Status.ToString(CultureInfo.InvariantCulture) : null);
     }
+
+    /// <summary>The caller's query (<c>include</c>, <c>stream</c>, <c>limit</c>, <c>after</c>, …) without <c>api-version</c>, which is the upstream endpoint's business.</summary>
+    private static string ForwardedQuery(HttpRequest request) =>
+        request.Query.ContainsKey(ApiVersion)
+            ? QueryString.Create(request.Query.Where(p => !string.Equals(p.Key, ApiVersion, StringComparison.OrdinalIgnoreCase))).Value ?? string.Empty
+            : request.QueryString.Value ?? string.Empty;
 
     private static string OperationName(StoredResponseOperation operation) => operation switch
     {

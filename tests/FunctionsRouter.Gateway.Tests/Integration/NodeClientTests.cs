@@ -5,8 +5,8 @@ using FunctionsRouter.Testing;
 namespace FunctionsRouter.Gateway.Tests.Integration;
 
 /// <summary>
-/// The <c>openai</c> npm package (pinned in <c>tests/clients</c>): its <c>AzureOpenAI</c> class on the deployment URL,
-/// and <c>OpenAI.responses.create</c>, run by <c>node</c> against the gateway (<c>tests/clients/clients.mjs</c>).
+/// The <c>openai</c> npm package (pinned in <c>tests/clients</c>): its <c>AzureOpenAI</c> class on the deployment URL
+/// and on <c>/openai/responses</c>, and <c>OpenAI.responses.create</c>, run by <c>node</c> against the gateway (<c>tests/clients/clients.mjs</c>).
 /// </summary>
 [Collection(IntegrationCollection.Name)]
 public sealed class NodeClientTests(IntegrationFixture fixture)
@@ -43,6 +43,10 @@ public sealed class NodeClientTests(IntegrationFixture fixture)
         Assert.Equal(FakeUpstream.CompletionTokens, r.GetProperty("responseStreamUsage").GetInt32());
         Assert.Equal("Hello world", r.GetProperty("followUp").GetString());
         Assert.Equal("404 unknown_model", r.GetProperty("unknown").GetString());
+        Assert.Equal("Hello world", r.GetProperty("azureResponse").GetString());
+        Assert.Equal("Hello world", r.GetProperty("azureFollowUp").GetString());
+        Assert.True(r.GetProperty("azureRetrieved").GetBoolean());
+        Assert.DoesNotContain(fixture.Upstream.Received, x => x.Path.Contains("/responses", StringComparison.Ordinal) && x.Query.Contains("api-version", StringComparison.Ordinal));
         Assert.Contains(fixture.Upstream.Received, x => x.Path == "/openai/v1/chat/completions" && x.Query.Length == 0);
     }
 }

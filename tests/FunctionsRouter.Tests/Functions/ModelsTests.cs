@@ -39,6 +39,7 @@ public sealed class ModelsTests
         Assert.Equal(
             [
                 "health", "models/chat/completions", "models/embeddings", "openai/deployments/{alias}/chat/completions", "openai/deployments/{alias}/embeddings",
+                "openai/responses", "openai/responses/{id}", "openai/responses/{id}/cancel", "openai/responses/{id}/input_items",
                 "v1/chat/completions", "v1/embeddings", "v1/models", "v1/models/{alias}", "v1/responses", "v1/responses/{id}", "v1/responses/{id}/cancel", "v1/responses/{id}/input_items",
             ],
             triggers.Values.Select(t => t.Route!).Order(StringComparer.Ordinal));
@@ -48,6 +49,8 @@ public sealed class ModelsTests
         [
             nameof(AzureOpenAIDeployments.AzureOpenAIChatCompletions), nameof(AzureOpenAIDeployments.AzureOpenAIEmbeddings), nameof(Models.RetrieveModel),
             nameof(Responses.CreateResponse), nameof(Responses.StoredResponse), nameof(Responses.CancelResponse), nameof(Responses.ListResponseInputItems),
+            nameof(Responses.AzureOpenAICreateResponse), nameof(Responses.AzureOpenAIStoredResponse), nameof(Responses.AzureOpenAICancelResponse),
+            nameof(Responses.AzureOpenAIListResponseInputItems),
         ];
         Assert.Equal(
             [nameof(Health), .. gatewayAdmitted.Order(StringComparer.Ordinal)],

@@ -57,6 +57,28 @@ public sealed class ResponsesTests : IDisposable
     }
 
     [Fact]
+    public async Task AzureOpenAICreateResponse_NoModel_400NoModelName()
+    {
+        var request = TestHttp.Post("/api/openai/responses", """{"input":"hi"}""");
+
+        await Functions.AzureOpenAICreateResponse(request, CancellationToken.None);
+
+        Assert.Equal(400, request.HttpContext.Response.StatusCode);
+        Assert.Equal("no_model_name", TestHttp.ResponseError(request).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task AzureOpenAIStoredResponse_IdTheGatewayCannotHaveStored_404ResponseNotFound()
+    {
+        var request = TestHttp.Send("GET", "/api/openai/responses/" + UnstorableId);
+
+        await Functions.AzureOpenAIStoredResponse(request, UnstorableId, CancellationToken.None);
+
+        Assert.Equal(404, request.HttpContext.Response.StatusCode);
+        Assert.Equal("response_not_found", TestHttp.ResponseError(request).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task CancelResponse_IdTheGatewayCannotHaveStored_404ResponseNotFound()
     {
         var request = TestHttp.Send("POST", "/api/v1/responses/" + UnstorableId + "/cancel");
@@ -83,11 +105,15 @@ public sealed class ResponsesTests : IDisposable
     {
         var triggers = FunctionMetadata.HttpTriggers(typeof(Responses));
 
-        Assert.Equal(4, triggers.Count);
+        Assert.Equal(8, triggers.Count);
         AssertTrigger(triggers[nameof(Responses.CreateResponse)], ["post", "options"], "v1/responses");
         AssertTrigger(triggers[nameof(Responses.StoredResponse)], ["get", "delete", "options"], "v1/responses/{id}");
         AssertTrigger(triggers[nameof(Responses.CancelResponse)], ["post", "options"], "v1/responses/{id}/cancel");
         AssertTrigger(triggers[nameof(Responses.ListResponseInputItems)], ["get", "options"], "v1/responses/{id}/input_items");
+        AssertTrigger(triggers[nameof(Responses.AzureOpenAICreateResponse)], ["post", "options"], "openai/responses");
+        AssertTrigger(triggers[nameof(Responses.AzureOpenAIStoredResponse)], ["get", "delete", "options"], "openai/responses/{id}");
+        AssertTrigger(triggers[nameof(Responses.AzureOpenAICancelResponse)], ["post", "options"], "openai/responses/{id}/cancel");
+        AssertTrigger(triggers[nameof(Responses.AzureOpenAIListResponseInputItems)], ["get", "options"], "openai/responses/{id}/input_items");
     }
 
     public void Dispose() => _services.Dispose();
