@@ -304,7 +304,7 @@ public sealed class GatewayRequestHandler
             : await FailAsync(context.Response, NoAnswerError(attempt.Failure!.Value, target), cancellationToken).ConfigureAwait(false);
     }
 
-    private static GatewayError NoAnswerError(DeploymentFailure failure, AliasTarget target) => failure == DeploymentFailure.Timeout
+    internal static GatewayError NoAnswerError(DeploymentFailure failure, AliasTarget target) => failure == DeploymentFailure.Timeout
         ? new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time.")
         : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
 
@@ -553,10 +553,10 @@ public sealed class GatewayRequestHandler
         return (status, status >= 400 ? "upstream_http_" + status.ToString(CultureInfo.InvariantCulture) : null);
     }
 
-    private static (int Status, string? ErrorCode) ClientClosed() =>
+    internal static (int Status, string? ErrorCode) ClientClosed() =>
         (StatusCodes.Status499ClientClosedRequest, GatewayErrors.WireCodeOf(GatewayErrorCode.ClientClosedRequest));
 
-    private static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
+    internal static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
     {
         await WriteErrorAsync(response, error, cancellationToken).ConfigureAwait(false);
         return (error.Status, error.WireCode);

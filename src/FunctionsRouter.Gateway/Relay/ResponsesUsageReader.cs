@@ -144,17 +144,17 @@ internal sealed class ResponsesUsageReader(bool streamEvents, Action<string>? re
                     : Property.None;
                 break;
             case JsonTokenType.String when _responseProperty == Property.Id && ResponseId is null:
-                ResponseId = ReadString(ref reader);
+                ResponseId = UsageJsonReader.ReadString(ref reader);
                 responseIdSeen?.Invoke(ResponseId);
                 break;
             case JsonTokenType.String when _responseProperty == Property.Model && ResponseModel is null:
-                ResponseModel = ReadString(ref reader);
+                ResponseModel = UsageJsonReader.ReadString(ref reader);
                 break;
             case JsonTokenType.String when _responseProperty == Property.Status:
                 if (reader.ValueTextEquals("completed"u8) || reader.ValueTextEquals("incomplete"u8) || reader.ValueTextEquals("failed"u8)
                     || reader.ValueTextEquals("cancelled"u8))
                 {
-                    AddStatus(ReadString(ref reader));
+                    AddStatus(UsageJsonReader.ReadString(ref reader));
                 }
 
                 break;
@@ -204,19 +204,6 @@ internal sealed class ResponsesUsageReader(bool streamEvents, Action<string>? re
         if (!_statuses.Contains(status))
         {
             _statuses.Add(status);
-        }
-    }
-
-    /// <summary><see cref="Utf8JsonReader.GetString"/>, reporting invalid UTF-8 (which it throws <see cref="InvalidOperationException"/> for) as malformed JSON.</summary>
-    private static string ReadString(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            return reader.GetString()!;
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new JsonException("A string in the JSON is not valid UTF-8 or UTF-16.", ex);
         }
     }
 

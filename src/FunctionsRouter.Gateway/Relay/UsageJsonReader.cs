@@ -112,7 +112,7 @@ internal sealed class UsageJsonReader : IUsageReader
     /// <see cref="Utf8JsonReader.GetString"/>, reporting invalid UTF-8 or a lone surrogate escape (which it throws
     /// <see cref="InvalidOperationException"/> for) as the malformed JSON it is.
     /// </summary>
-    private static string ReadString(ref Utf8JsonReader reader)
+    internal static string ReadString(ref Utf8JsonReader reader)
     {
         try
         {

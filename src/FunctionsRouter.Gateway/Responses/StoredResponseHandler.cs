@@ -4,6 +4,7 @@ using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Forwarding;
+using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Upstream;
@@ -110,12 +111,9 @@ public sealed class StoredResponseHandler
         }
         catch (Exception ex) when (UpstreamBody.IsUpstreamFailure(ex))
         {
-            var timedOut = ex is OperationCanceledException or TimeoutException;
-            GatewayLog.UpstreamAttemptFailed(_logger, affinity.Alias, target.Name, target.Deployment, target.Endpoint, 0, timedOut ? "timeout" : "unreachable", ex);
-            var error = timedOut
-                ? new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time.")
-                : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
-            return await FailAsync(context.Response, error, cancellationToken).ConfigureAwait(false);
+            var failure = ex is OperationCanceledException or TimeoutException ? DeploymentFailure.Timeout : DeploymentFailure.Unreachable;
+            GatewayLog.UpstreamAttemptFailed(_logger, affinity.Alias, target.Name, target.Deployment, target.Endpoint, 0, failure == DeploymentFailure.Timeout ? "timeout" : "unreachable", ex);
+            return await FailAsync(context.Response, GatewayRequestHandler.NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
         }
 
         return await RelayAsync(context, exchange, message.Response, cancellationToken).ConfigureAwait(false);
@@ -180,20 +178,8 @@ public sealed class StoredResponseHandler
         _ => "responses.input_items",
     };
 
-    private static (int Status, string? ErrorCode) ClientClosed() =>
-        (StatusCodes.Status499ClientClosedRequest, GatewayErrors.WireCodeOf(GatewayErrorCode.ClientClosedRequest));
+    private static (int Status, string? ErrorCode) ClientClosed() => GatewayRequestHandler.ClientClosed();
 
-    private static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await GatewayErrors.WriteResponseAsync(response, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
-            // The caller left before the answer.
-        }
-
-        return (error.Status, error.WireCode);
-    }
+    private static Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken) =>
+        GatewayRequestHandler.FailAsync(response, error, cancellationToken);
 }

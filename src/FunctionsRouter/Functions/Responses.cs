@@ -59,40 +59,27 @@ public sealed class Responses(GatewayRequestHandler gateway, StoredResponseHandl
     [Function(nameof(AzureOpenAICreateResponse))]
     public async Task<IActionResult> AzureOpenAICreateResponse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "openai/responses")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        await gateway.HandleAsync(request.HttpContext, GatewayOperation.Responses, ApiSurface.OpenAI);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        await CreateResponse(request, cancellationToken);
 
     [Function(nameof(AzureOpenAIStoredResponse))]
     public async Task<IActionResult> AzureOpenAIStoredResponse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "delete", "options", Route = "openai/responses/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var operation = HttpMethods.IsDelete(request.Method) ? StoredResponseOperation.Delete : StoredResponseOperation.Get;
-        await stored.HandleAsync(request.HttpContext, operation, id);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        await StoredResponse(request, id, cancellationToken);
 
     [Function(nameof(AzureOpenAICancelResponse))]
     public async Task<IActionResult> AzureOpenAICancelResponse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "openai/responses/{id}/cancel")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        await stored.HandleAsync(request.HttpContext, StoredResponseOperation.Cancel, id);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        await CancelResponse(request, id, cancellationToken);
 
     [Function(nameof(AzureOpenAIListResponseInputItems))]
     public async Task<IActionResult> AzureOpenAIListResponseInputItems(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = "openai/responses/{id}/input_items")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        await stored.HandleAsync(request.HttpContext, StoredResponseOperation.InputItems, id);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        await ListResponseInputItems(request, id, cancellationToken);
 }
