@@ -6,16 +6,21 @@ using Microsoft.AspNetCore.Http;
 namespace FunctionsRouter.Gateway.Forwarding;
 
 /// <summary>
-/// <c>GET /api/v1/models</c>: the OpenAI list shape, one entry per alias that has an enabled target;
-/// <c>GET /api/v1/models/{alias}</c>: one such entry, or 404 <c>unknown_model</c>.
+/// <c>GET /api/v1/models</c>: the OpenAI list shape, one entry per alias that has an enabled target.
 /// </summary>
 public sealed class ModelListHandler(IAliasCatalog catalog)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        if (await GetSnapshotAsync(context, cancellationToken).ConfigureAwait(false) is not { } snapshot)
+        AliasCatalogSnapshot snapshot;
+        try
         {
+            snapshot = await catalog.GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AliasCatalogUnavailableException)
+        {
+            await GatewayErrors.WriteResponseAsync(context.Response, GatewayErrors.AliasCatalogUnavailable, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -32,22 +37,39 @@ public sealed class ModelListHandler(IAliasCatalog catalog)
                     continue;
                 }
 
-                WriteModel(writer, route.Alias);
+                writer.WriteStartObject();
+                writer.WriteString("id", route.Alias);
+                writer.WriteString("object", "model");
+                writer.WriteNumber("created", 0);
+                writer.WriteString("owned_by", "functionsrouter");
+                writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
-        await WriteAsync(context.Response, buffer, cancellationToken).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One alias as a model object (OpenAI SDKs' <c>models.retrieve</c>); unknown or without an enabled target: 404.</summary>
+    /// <summary>
+    /// <c>GET /api/v1/models/{alias}</c>: one alias as a model object (OpenAI SDKs' <c>models.retrieve</c>); unknown or
+    /// without an enabled target: 404 <c>unknown_model</c>.
+    /// </summary>
     public async Task HandleGetAsync(HttpContext context, string alias)
     {
         var cancellationToken = context.RequestAborted;
-        if (await GetSnapshotAsync(context, cancellationToken).ConfigureAwait(false) is not { } snapshot)
+        AliasCatalogSnapshot snapshot;
+        try
         {
+            snapshot = await catalog.GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AliasCatalogUnavailableException)
+        {
+            await GatewayErrors.WriteResponseAsync(context.Response, GatewayErrors.AliasCatalogUnavailable, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -57,43 +79,21 @@ public sealed class ModelListHandler(IAliasCatalog catalog)
             return;
         }
 
+        // The same object as one entry of the list.
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteModel(writer, route.Alias);
+            writer.WriteStartObject();
+            writer.WriteString("id", route.Alias);
+            writer.WriteString("object", "model");
+            writer.WriteNumber("created", 0);
+            writer.WriteString("owned_by", "functionsrouter");
+            writer.WriteEndObject();
         }
 
-        await WriteAsync(context.Response, buffer, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<AliasCatalogSnapshot?> GetSnapshotAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await catalog.GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (AliasCatalogUnavailableException)
-        {
-            await GatewayErrors.WriteResponseAsync(context.Response, GatewayErrors.AliasCatalogUnavailable, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-    }
-
-    private static void WriteModel(Utf8JsonWriter writer, string alias)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", alias);
-        writer.WriteString("object", "model");
-        writer.WriteNumber("created", 0);
-        writer.WriteString("owned_by", "functionsrouter");
-        writer.WriteEndObject();
-    }
-
-    private static Task WriteAsync(HttpResponse response, System.Buffers.ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).AsTask();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 }
