@@ -99,6 +99,32 @@ public sealed class ResponsesTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task CreateResponse_FirstTargetUnavailable_FailsOverBeforeTheFirstByte()
+    {
+        await fixture.Gateway.SeedAsync("resp-failover", "a", "fail-503.respfo", "oai", priority: 0);
+        await fixture.Gateway.SeedAsync("resp-failover", "b", "dep-respfo", "oai", priority: 1);
+
+        var result = await Client.CreateResponseAsync("resp-failover", "hi");
+
+        Assert.Equal("Hello world", result.Value.GetOutputText());
+        Assert.Equal("2", result.GetRawResponse().Headers.TryGetValue("x-router-attempts", out var attempts) ? attempts : null);
+        Assert.Equal("dep-respfo", fixture.Upstream.Responses[result.Value.Id]);
+    }
+
+    [Fact]
+    public async Task CreateResponse_AliasWithModelsAndOpenAITargets_OnlyTheOpenAITargetServes()
+    {
+        await fixture.Gateway.SeedAsync("resp-mixed", "a", "dep-mixed-models", "default", priority: 0);
+        await fixture.Gateway.SeedAsync("resp-mixed", "b", "dep-mixed-oai", "oai", priority: 1);
+
+        var result = await Client.CreateResponseAsync("resp-mixed", "hi");
+
+        Assert.Equal("1", result.GetRawResponse().Headers.TryGetValue("x-router-attempts", out var attempts) ? attempts : null);
+        Assert.Equal("dep-mixed-oai", fixture.Upstream.Responses[result.Value.Id]);
+        Assert.DoesNotContain(fixture.Upstream.Received, r => r.Model == "dep-mixed-models");
+    }
+
+    [Fact]
     public async Task StoredResponseCalls_ResponseTheGatewayRelayed_ReachItsDeploymentAndRecordUsage()
     {
         await fixture.Gateway.SeedAsync("resp-stored", "a", "dep-stored", "oai");
