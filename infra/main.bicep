@@ -54,11 +54,12 @@ var serviceName = 'api'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 // The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable and
-// Router__CallerTable.
+// Router__CallerTable and Router__ResponsesTable.
 var aliasTableName = 'ModelAliases'
 var usageTableName = 'UsageRecords'
 var healthTableName = 'DeploymentHealth'
 var callerTableName = 'Callers'
+var responsesTableName = 'ResponseAffinity'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -85,7 +86,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
-    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName]
+    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName]
   }
 }
 
@@ -154,6 +155,7 @@ module functionApp 'modules/function-app.bicep' = {
     usageTableName: usageTableName
     healthTableName: healthTableName
     callerTableName: callerTableName
+    responsesTableName: responsesTableName
     corsAllowedOrigins: corsAllowedOrigins
     entraTenantId: tenant().tenantId
     entraAudience: entraAudience

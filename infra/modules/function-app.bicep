@@ -53,6 +53,9 @@ param healthTableName string
 @description('Table of callers (gateway key hashes, Entra principals and app roles).')
 param callerTableName string
 
+@description('Table of response affinity (which deployment holds each stored response).')
+param responsesTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
 
@@ -177,6 +180,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__Cors__AllowedOrigins'
           value: join(corsAllowedOrigins, ',')
+        }
+        {
+          name: 'Router__ResponsesTable'
+          value: responsesTableName
         }
       ]
     }

@@ -15,7 +15,7 @@ param name string
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
-@description('Tables the gateway reads and writes (aliases, usage, deployment health).')
+@description('Tables the gateway reads and writes (aliases, usage, deployment health, response affinity).')
 param tableNames string[]
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {

@@ -34,7 +34,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await EnsureInstalledAsync();
+        // CI runs npm ci first; this keeps a bare dotnet test working too.
+        await NpmFolder.EnsureInstalledAsync(AzuriteFolder, System.IO.Path.Combine("azurite", "dist", "src", "table", "main.js"));
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -124,51 +125,5 @@ public sealed class AzuriteFixture : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>
-    /// Installs Azurite from the project's lock file when it is missing (CI runs <c>npm ci</c> first; this keeps a
-    /// bare <c>dotnet test</c> working too). A file lock serialises test assemblies that start at once.
-    /// </summary>
-    private static async Task EnsureInstalledAsync()
-    {
-        var marker = System.IO.Path.Combine(AzuriteFolder, "node_modules", "azurite", "dist", "src", "table", "main.js");
-        if (File.Exists(marker)) return;
-
-        await using var gate = await AcquireLockAsync(System.IO.Path.Combine(AzuriteFolder, ".install.lock"));
-        if (File.Exists(marker)) return;
-
-        var psi = new ProcessStartInfo("npm")
-        {
-            ArgumentList = { "ci", "--no-audit", "--no-fund" },
-            WorkingDirectory = AzuriteFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var npm = Process.Start(psi) ?? throw new InvalidOperationException("npm did not start.");
-        var stdout = npm.StandardOutput.ReadToEndAsync();
-        var stderr = npm.StandardError.ReadToEndAsync();
-        await npm.WaitForExitAsync();
-        if (npm.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm ci in {AzuriteFolder} failed: {await stdout}{await stderr}");
-        }
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
-        }
     }
 }

@@ -20,6 +20,15 @@ public sealed class RouterOptions
     [Required]
     public string UsageTable { get; set; } = "UsageRecords";
 
+    /// <summary>
+    /// The table of response affinity (<c>Router__ResponsesTable</c>): which deployment holds each Responses API response
+    /// the gateway relayed, for 30 days.
+    /// </summary>
+    /// <value>Default <c>ResponseAffinity</c>; a valid table name (3–63 letters and digits, starting with a letter).</value>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Router__ResponsesTable must be 3-63 letters and digits, starting with a letter.")]
+    public string ResponsesTable { get; set; } = "ResponseAffinity";
+
     /// <summary>How long a loaded alias catalog is served before it is read again (<c>Router__AliasCacheTtl</c>).</summary>
     /// <value>Default 30 seconds; from 1 second to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

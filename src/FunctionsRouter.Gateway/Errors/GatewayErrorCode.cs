@@ -27,6 +27,18 @@ public enum GatewayErrorCode
     /// <summary>No alias of that name. 404, as the inference service answers for a name with no deployment.</summary>
     UnknownModel,
 
+    /// <summary>The alias cannot do what the route asks: a Responses call to an alias with no <c>openai</c>-kind target. 400.</summary>
+    OperationNotSupported,
+
+    /// <summary>
+    /// A response id (in the path, or as <c>previous_response_id</c>) the gateway never relayed for this caller, or
+    /// whose 30 days are over. 404, with no upstream call.
+    /// </summary>
+    ResponseNotFound,
+
+    /// <summary>The response-affinity table could not be read in time, so the response's deployment is unknown. 503.</summary>
+    ResponseStoreUnavailable,
+
     /// <summary>The alias exists but has no enabled target. 503.</summary>
     NoEnabledTarget,
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -23,14 +24,14 @@ public static class GatewayErrors
     public static int StatusOf(GatewayErrorCode code) => code switch
     {
         GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName
-            or GatewayErrorCode.InvalidHeader => StatusCodes.Status400BadRequest,
-        GatewayErrorCode.UnknownModel => StatusCodes.Status404NotFound,
+            or GatewayErrorCode.InvalidHeader or GatewayErrorCode.OperationNotSupported => StatusCodes.Status400BadRequest,
+        GatewayErrorCode.UnknownModel or GatewayErrorCode.ResponseNotFound => StatusCodes.Status404NotFound,
         GatewayErrorCode.MissingCredentials or GatewayErrorCode.InvalidCredentials => StatusCodes.Status401Unauthorized,
         GatewayErrorCode.CallerNotRegistered or GatewayErrorCode.ModelNotAllowed => StatusCodes.Status403Forbidden,
         GatewayErrorCode.CallerStoreUnavailable or GatewayErrorCode.IdentityProviderUnavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorCode.AllDeploymentsBusy => StatusCodes.Status429TooManyRequests,
         GatewayErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
-        GatewayErrorCode.NoEnabledTarget or GatewayErrorCode.AliasCatalogUnavailable => StatusCodes.Status503ServiceUnavailable,
+        GatewayErrorCode.NoEnabledTarget or GatewayErrorCode.AliasCatalogUnavailable or GatewayErrorCode.ResponseStoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorCode.UpstreamUnreachable or GatewayErrorCode.UpstreamStreamFailed => StatusCodes.Status502BadGateway,
         GatewayErrorCode.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
         GatewayErrorCode.ClientClosedRequest => StatusCodes.Status499ClientClosedRequest,
@@ -46,6 +47,9 @@ public static class GatewayErrors
         GatewayErrorCode.InvalidHeader => "invalid_header",
         GatewayErrorCode.RequestTooLarge => "request_too_large",
         GatewayErrorCode.UnknownModel => "unknown_model",
+        GatewayErrorCode.OperationNotSupported => "operation_not_supported",
+        GatewayErrorCode.ResponseNotFound => "response_not_found",
+        GatewayErrorCode.ResponseStoreUnavailable => "response_store_unavailable",
         GatewayErrorCode.NoEnabledTarget => "no_enabled_deployment",
         GatewayErrorCode.AllDeploymentsBusy => "all_deployments_busy",
         GatewayErrorCode.AliasCatalogUnavailable => "alias_catalog_unavailable",
@@ -101,6 +105,48 @@ public static class GatewayErrors
         writer.WriteNumber("status", error.Status);
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The server-sent event that ends a Responses API stream the gateway cannot finish, in that API's own shape (its
+    /// SDKs reject anything else): <c>event: error</c>, data <c>{"type":"error","code","message","param","sequence_number"}</c>.
+    /// </summary>
+    public static byte[] ToResponsesErrorEvent(GatewayError error, long sequenceNumber)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        buffer.Write("event: error\ndata: "u8);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "error");
+            writer.WriteString("code", error.WireCode);
+            writer.WriteString("message", error.Message);
+            if (error.Param is null)
+            {
+                writer.WriteNull("param");
+            }
+            else
+            {
+                writer.WriteString("param", error.Param);
+            }
+
+            writer.WriteNumber("sequence_number", sequenceNumber);
+            writer.WriteEndObject();
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The server-sent event that ends a chat stream the gateway cannot finish: <c>data: {"error":{…}}</c>.</summary>
+    public static byte[] ToChatErrorEvent(GatewayError error)
+    {
+        var json = ToJson(error);
+        var frame = new byte[json.Length + 8];
+        "data: "u8.CopyTo(frame);
+        json.CopyTo(frame, 6);
+        "\n\n"u8.CopyTo(frame.AsSpan(6 + json.Length));
+        return frame;
     }
 
     /// <summary>Answers the request with <paramref name="error"/>. The response must not have started.</summary>

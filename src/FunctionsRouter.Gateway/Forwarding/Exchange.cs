@@ -14,6 +14,16 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
 
     public CallerIdentity Caller { get; } = caller;
 
+    public GatewayOperation Operation { get; } = operation;
+
+    /// <summary>The usage record's <c>Operation</c>; by default named after <see cref="Operation"/>.</summary>
+    public string OperationName { get; init; } = operation switch
+    {
+        GatewayOperation.ChatCompletions => "chat.completions",
+        GatewayOperation.Responses => "responses",
+        _ => "embeddings",
+    };
+
     public string Alias { get; set; } = string.Empty;
 
     public AliasTarget? Target { get; set; }
@@ -48,7 +58,7 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         RequestId = RequestId,
         Caller = Caller.Id,
         Alias = Alias,
-        Operation = operation == GatewayOperation.ChatCompletions ? "chat.completions" : "embeddings",
+        Operation = OperationName,
         Target = Target?.Name,
         Deployment = Target?.Deployment,
         Endpoint = Target?.Endpoint,

@@ -10,6 +10,7 @@ using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
+using FunctionsRouter.Gateway.Responses;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
@@ -39,6 +40,8 @@ public sealed class GatewayRequestHandler
     private readonly UpstreamEndpoints _endpoints;
     private readonly CallerAdmission _admission;
     private readonly IUsageSink _usage;
+    private readonly IResponseAffinityStore _affinity;
+    private readonly ResponsesRoutes _responsesRoutes;
     private readonly GatewayTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -54,6 +57,8 @@ public sealed class GatewayRequestHandler
         UpstreamEndpoints endpoints,
         CallerAdmission admission,
         IUsageSink usage,
+        IResponseAffinityStore affinity,
+        ResponsesRoutes responsesRoutes,
         GatewayTelemetry telemetry,
         IOptions<RouterOptions> options,
         TimeProvider time,
@@ -65,6 +70,8 @@ public sealed class GatewayRequestHandler
         _endpoints = endpoints;
         _admission = admission;
         _usage = usage;
+        _affinity = affinity;
+        _responsesRoutes = responsesRoutes;
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
@@ -75,14 +82,18 @@ public sealed class GatewayRequestHandler
         _allBusyMaxWait = settings.AllBusyMaxWait;
     }
 
-    /// <summary>Serves a chat-completions or embeddings request arriving on either API surface.</summary>
-    public async Task HandleAsync(HttpContext context, GatewayOperation operation, ApiSurface surface)
+    /// <summary>Serves a chat-completions, embeddings or Responses request arriving on any API surface.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="operation">What is asked of the model.</param>
+    /// <param name="surface">The API the caller speaks.</param>
+    /// <param name="pathAlias">On <see cref="ApiSurface.AzureOpenAIDeployment"/>: the deployment path segment, decoded (the alias).</param>
+    public async Task HandleAsync(HttpContext context, GatewayOperation operation, ApiSurface surface, string? pathAlias = null)
     {
         // Started here so that every attempt span, started further down this call, is its child.
         var activity = _telemetry.StartRequest(operation);
         try
         {
-            await ServeAsync(context, operation, surface, activity).ConfigureAwait(false);
+            await ServeAsync(context, operation, surface, pathAlias, activity).ConfigureAwait(false);
         }
         finally
         {
@@ -91,7 +102,7 @@ public sealed class GatewayRequestHandler
         }
     }
 
-    private async Task ServeAsync(HttpContext context, GatewayOperation operation, ApiSurface surface, Activity? activity)
+    private async Task ServeAsync(HttpContext context, GatewayOperation operation, ApiSurface surface, string? pathAlias, Activity? activity)
     {
         var start = _time.GetTimestamp();
         var cancellationToken = context.RequestAborted;
@@ -125,7 +136,8 @@ public sealed class GatewayRequestHandler
                 return;
             }
 
-            var alias = parsed.Model;
+            // The deployment URL names the alias in its path; the body's model, if any, is replaced like any other.
+            var alias = surface == ApiSurface.AzureOpenAIDeployment ? pathAlias : parsed.Model;
             if (string.IsNullOrEmpty(alias) && surface == ApiSurface.Models)
             {
                 alias = request.Headers[ModelDeploymentHeader].ToString();
@@ -176,9 +188,23 @@ public sealed class GatewayRequestHandler
             return await FailAsync(response, GatewayErrors.UnknownModel(exchange.Alias), cancellationToken).ConfigureAwait(false);
         }
 
+        if (operation == GatewayOperation.Responses && (route = _responsesRoutes.For(route!)) is null)
+        {
+            return await FailAsync(response, StoredResponses.NotSupported(exchange.Alias), cancellationToken).ConfigureAwait(false);
+        }
+
         exchange.Alias = route.Alias;
         response.Headers["x-router-alias"] = route.Alias;
         response.Headers[AttemptsHeader] = AttemptCount(0);
+        if (parsed.PreviousResponseId is { } previous)
+        {
+            // A follow-up goes where the previous response lives, and nowhere else: no selection, no failover.
+            var lookup = await _affinity.FindAsync(previous, exchange.Caller.Id, cancellationToken).ConfigureAwait(false);
+            return lookup.Affinity is { } affinity
+                ? await RoutePinnedAsync(context, exchange, affinity.ToTarget(), body, parsed, operation, cancellationToken).ConfigureAwait(false)
+                : await FailAsync(response, StoredResponses.LookupError(lookup, previous, "previous_response_id"), cancellationToken).ConfigureAwait(false);
+        }
+
         if (!route.HasEnabledTarget)
         {
             return await FailAsync(response, new GatewayError(GatewayErrorCode.NoEnabledTarget, $"Model '{route.Alias}' has no enabled deployment.", "model"), cancellationToken).ConfigureAwait(false);
@@ -251,12 +277,32 @@ public sealed class GatewayRequestHandler
                 return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
             }
 
-            var error = failure == DeploymentFailure.Timeout
-                ? new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time.")
-                : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
-            return await FailAsync(response, error, cancellationToken).ConfigureAwait(false);
+            return await FailAsync(response, NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private async Task<(int Status, string? ErrorCode)> RoutePinnedAsync(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
+    {
+        using var attempt = await SendAsync(context, exchange, target, body, parsed, operation, cancellationToken).ConfigureAwait(false);
+        if (attempt.CallerGone)
+        {
+            return ClientClosed();
+        }
+
+        if (attempt.Failure is { } failure)
+        {
+            _health.ReportFailure(target, failure, attempt.RetryAfter, exchange.Caller.Id);
+            GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, attempt.Error);
+        }
+
+        return attempt.Response is not null
+            ? await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false)
+            : await FailAsync(context.Response, NoAnswerError(attempt.Failure!.Value, target), cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static GatewayError NoAnswerError(DeploymentFailure failure, AliasTarget target) => failure == DeploymentFailure.Timeout
+        ? new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time.")
+        : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
 
     private async Task<UpstreamAttempt> SendAsync(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
     {
@@ -375,8 +421,8 @@ public sealed class GatewayRequestHandler
     {
         var response = context.Response;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var usage = new UsageJsonReader();
-        var relay = new SseEventRelay(usage, forwardUsageOnlyChunk: parsed.CallerRequestedUsage);
+        var inspector = RelayFormats.StreamInspector(exchange.Operation, parsed.CallerRequestedUsage, ResponseIdObserver(exchange));
+        var relay = new SseEventRelay(inspector);
         string? errorCode = null;
         try
         {
@@ -384,7 +430,7 @@ public sealed class GatewayRequestHandler
             if (!relay.SawDone)
             {
                 ReportBrokenResponse(exchange, timedOut: false);
-                errorCode = await EndStreamWithErrorAsync(response, exchange, new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream ended the stream before it was complete."), null, cancellationToken).ConfigureAwait(false);
+                errorCode = await EndStreamWithErrorAsync(response, exchange, inspector, new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream ended the stream before it was complete."), null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (UpstreamReadException ex)
@@ -393,30 +439,25 @@ public sealed class GatewayRequestHandler
             var error = ex.IsTimeout
                 ? new GatewayError(GatewayErrorCode.UpstreamTimeout, "The upstream went silent in the middle of the stream.")
                 : new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream stream failed before it was complete.");
-            errorCode = await EndStreamWithErrorAsync(response, exchange, error, ex.InnerException, cancellationToken).ConfigureAwait(false);
+            errorCode = await EndStreamWithErrorAsync(response, exchange, inspector, error, ex.InnerException, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
         {
-            SetStreamUsage(exchange, usage, relay);
+            SetStreamUsage(exchange, inspector);
             return ClientClosed();
         }
 
-        SetStreamUsage(exchange, usage, relay);
+        SetStreamUsage(exchange, inspector);
         return (response.StatusCode, errorCode);
     }
 
-    private async Task<string?> EndStreamWithErrorAsync(HttpResponse response, Exchange exchange, GatewayError error, Exception? cause, CancellationToken cancellationToken)
+    private async Task<string?> EndStreamWithErrorAsync(HttpResponse response, Exchange exchange, ISseEventInspector inspector, GatewayError error, Exception? cause, CancellationToken cancellationToken)
     {
         GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, error.WireCode, cause);
         try
         {
-            // Not [DONE]: an SSE event carrying the error, so SDKs raise instead of ending cleanly.
-            var json = GatewayErrors.ToJson(error);
-            var frame = new byte[json.Length + 8];
-            "data: "u8.CopyTo(frame);
-            json.CopyTo(frame, 6);
-            "\n\n"u8.CopyTo(frame.AsSpan(6 + json.Length));
-            await response.Body.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+            // Not a clean end: an event carrying the error in the API's own shape, so SDKs raise.
+            await response.Body.WriteAsync(inspector.ErrorEvent(error), cancellationToken).ConfigureAwait(false);
             await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
@@ -431,8 +472,13 @@ public sealed class GatewayRequestHandler
     private void ReportBrokenResponse(Exchange exchange, bool timedOut) =>
         _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null, exchange.Caller.Id);
 
-    private static void SetStreamUsage(Exchange exchange, UsageJsonReader usage, SseEventRelay relay)
+    /// <summary>For a Responses call: remembers where the response lives as soon as its id passes (before the caller has it).</summary>
+    private Action<string>? ResponseIdObserver(Exchange exchange) => exchange.Operation != GatewayOperation.Responses ? null : id =>
+        _affinity.Remember(new ResponseAffinity(id, exchange.Alias, exchange.Target!.Name, exchange.Target.Endpoint, exchange.Target.Deployment, exchange.Caller.Id, _time.GetUtcNow()));
+
+    private static void SetStreamUsage(Exchange exchange, ISseEventInspector inspector)
     {
+        var usage = inspector.Usage;
         exchange.ResponseModel = usage.ResponseModel;
         exchange.FinishReasons = usage.FinishReasons;
         if (!usage.Usage.IsEmpty)
@@ -442,7 +488,7 @@ public sealed class GatewayRequestHandler
         }
 
         // The usage chunk never came (the stream was cut): count relayed chunks as an estimate, and say so.
-        exchange.Tokens = new TokenUsage(null, relay.ContentChunks, null);
+        exchange.Tokens = new TokenUsage(null, inspector.ContentChunks, null);
         exchange.UsageExact = false;
     }
 
@@ -455,7 +501,7 @@ public sealed class GatewayRequestHandler
             response.ContentLength = length;
         }
 
-        using var scanner = status is >= 200 and < 300 ? new JsonBodyUsageScanner() : null;
+        using var scanner = status is >= 200 and < 300 ? new JsonBodyUsageScanner(RelayFormats.BodyReader(exchange.Operation, ResponseIdObserver(exchange))) : null;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -503,10 +549,10 @@ public sealed class GatewayRequestHandler
         return (status, status >= 400 ? "upstream_http_" + status.ToString(CultureInfo.InvariantCulture) : null);
     }
 
-    private static (int Status, string? ErrorCode) ClientClosed() =>
+    internal static (int Status, string? ErrorCode) ClientClosed() =>
         (StatusCodes.Status499ClientClosedRequest, GatewayErrors.WireCodeOf(GatewayErrorCode.ClientClosedRequest));
 
-    private static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
+    internal static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
     {
         await WriteErrorAsync(response, error, cancellationToken).ConfigureAwait(false);
         return (error.Status, error.WireCode);

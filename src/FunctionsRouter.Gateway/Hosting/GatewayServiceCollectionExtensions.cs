@@ -9,6 +9,7 @@ using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Requests;
+using FunctionsRouter.Gateway.Responses;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
@@ -115,6 +116,22 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger));
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
 
+        // Response affinity: which target holds each stored response (Table Storage, written off the request path).
+        services.TryAddSingleton(sp => new TableResponseAffinityStore(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.ResponsesTable),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TableResponseAffinityStore>>()));
+        services.TryAddSingleton<IResponseAffinityStore>(sp => sp.GetRequiredService<TableResponseAffinityStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<TableResponseAffinityStore>());
+        services.TryAddSingleton(sp => new ResponsesRoutes(sp.GetRequiredService<UpstreamEndpoints>()));
+        services.TryAddSingleton(sp => new StoredResponseHandler(
+            sp.GetRequiredService<IResponseAffinityStore>(),
+            sp.GetRequiredService<UpstreamEndpoints>(),
+            sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<IUsageSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StoredResponseHandler>>()));
+
         // Spans and metrics (OpenTelemetry GenAI conventions); they cost nothing until a host listens to them.
         services.AddMetrics();
         services.TryAddSingleton<GatewayTelemetry>();
@@ -126,6 +143,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<CallerAdmission>(),
             sp.GetRequiredService<IUsageSink>(),
+            sp.GetRequiredService<IResponseAffinityStore>(),
+            sp.GetRequiredService<ResponsesRoutes>(),
             sp.GetRequiredService<GatewayTelemetry>(),
             sp.GetRequiredService<IOptions<RouterOptions>>(),
             sp.GetRequiredService<TimeProvider>(),

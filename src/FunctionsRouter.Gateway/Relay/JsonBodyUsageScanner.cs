@@ -7,13 +7,19 @@ namespace FunctionsRouter.Gateway.Relay;
 /// Reads usage from a JSON response body as its chunks pass to the caller. Only an unfinished token is kept between
 /// chunks, never the body. Malformed JSON stops the scan (the body still passes unchanged).
 /// </summary>
-internal sealed class JsonBodyUsageScanner : IDisposable
+internal sealed class JsonBodyUsageScanner(IUsageReader usageReader) : IDisposable
 {
     private readonly PooledBuffer _pending = new(4096);
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = 256 });
     private bool _failed;
 
-    public UsageJsonReader Reader { get; } = new();
+    /// <summary>A scanner of chat and embeddings responses.</summary>
+    public JsonBodyUsageScanner()
+        : this(new UsageJsonReader())
+    {
+    }
+
+    public IUsageReader Reader { get; } = usageReader;
 
     public void Append(ReadOnlySpan<byte> chunk)
     {

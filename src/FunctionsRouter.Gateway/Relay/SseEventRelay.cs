@@ -1,19 +1,18 @@
-using System.Text.Json;
 using FunctionsRouter.Gateway.Requests;
 
 namespace FunctionsRouter.Gateway.Relay;
 
 /// <summary>
 /// Relays a server-sent-event stream byte for byte, flushing after every read so the caller sees each event as soon as
-/// the upstream sends it, while reading usage from the events as they pass. The one change: the usage-only chunk that
-/// the gateway asked for on the caller's behalf is not forwarded when the caller did not ask for it.
+/// the upstream sends it, while an <see cref="ISseEventInspector"/> for the API's wire format reads usage from the
+/// events as they pass and says which to forward (chat drops the usage-only chunk the caller did not ask for).
 /// </summary>
 /// <remarks>
 /// Hand-written rather than <c>System.Net.ServerSentEvents.SseParser</c>: the parser hands out parsed items, drops
 /// comments (keep-alives) and unknown fields, so re-serialising them would not be lossless; here each event's original
 /// bytes are forwarded and only its <c>data</c> is looked at, and only when it can carry usage or a finish reason.
 /// </remarks>
-internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnlyChunk)
+internal sealed class SseEventRelay(ISseEventInspector inspector)
 {
     private const int ReadSize = 16 * 1024;
 
@@ -23,14 +22,17 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
     /// <summary>Events forwarded to the caller.</summary>
     public int EventsForwarded { get; private set; }
 
-    /// <summary>
-    /// Chunks that carried generated text (non-empty <c>content</c>, <c>refusal</c> or tool-call <c>arguments</c>): each
-    /// is about one token, so they estimate the usage of a cut stream. The role-only first chunk and empty chunks do not count.
-    /// </summary>
-    public int ContentChunks { get; private set; }
+    /// <summary>A chat stream's relay (OpenAI chat completions, Azure AI Model Inference).</summary>
+    public SseEventRelay(UsageJsonReader usage, bool forwardUsageOnlyChunk)
+        : this(new ChatStreamInspector(usage, forwardUsageOnlyChunk))
+    {
+    }
 
-    /// <summary>The upstream sent <c>data: [DONE]</c>.</summary>
-    public bool SawDone { get; private set; }
+    /// <summary>Events that carried content (each is about one token: used to estimate usage of a cut stream).</summary>
+    public int ContentChunks => inspector.ContentChunks;
+
+    /// <summary>The upstream sent its stream's last event (chat: <c>data: [DONE]</c>).</summary>
+    public bool SawDone => inspector.Completed;
 
     /// <summary>Bytes written to the caller.</summary>
     public long BytesForwarded { get; private set; }
@@ -54,7 +56,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
                 if (buffer.Length > 0)
                 {
                     // The upstream ended without a blank line after its last event: pass what it sent.
-                    Inspect(buffer.Span);
+                    inspector.Inspect(buffer.Span);
                     await WriteAsync(caller, buffer.Memory, ref first, beforeFirstWrite, cancellationToken).ConfigureAwait(false);
                     await caller.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -75,7 +77,7 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
                     break;
                 }
 
-                if (Inspect(data.Span[eventStart..end]))
+                if (inspector.Inspect(data.Span[eventStart..end]))
                 {
                     EventsForwarded++;
                 }
@@ -139,104 +141,6 @@ internal sealed class SseEventRelay(UsageJsonReader usage, bool forwardUsageOnly
         }
 
         return -1;
-    }
-
-    /// <summary>Reads what matters from one event; returns whether it is forwarded.</summary>
-    private bool Inspect(ReadOnlySpan<byte> sseEvent)
-    {
-        var payload = DataOf(sseEvent);
-        if (payload.IsEmpty)
-        {
-            return true;
-        }
-
-        if (payload.SequenceEqual("[DONE]"u8))
-        {
-            SawDone = true;
-            return true;
-        }
-
-        if (!HasValue(payload, "\"usage\""u8, (byte)'{') && !HasValue(payload, "\"finish_reason\""u8, (byte)'"'))
-        {
-            CountIfGenerated(payload);
-            return true;
-        }
-
-        usage.BeginValue();
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            usage.Read(ref reader);
-        }
-        catch (JsonException)
-        {
-            return true;
-        }
-
-        var usageOnly = usage.UsageInValue && usage.ChoicesInValue == 0;
-        if (!usageOnly)
-        {
-            CountIfGenerated(payload);
-        }
-
-        return forwardUsageOnlyChunk || !usageOnly;
-    }
-
-    private void CountIfGenerated(ReadOnlySpan<byte> payload)
-    {
-        if (HasText(payload, "\"content\""u8) || HasText(payload, "\"arguments\""u8) || HasText(payload, "\"refusal\""u8))
-        {
-            ContentChunks++;
-        }
-    }
-
-    /// <summary>Whether <paramref name="key"/> appears followed by a non-empty string.</summary>
-    private static bool HasText(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key) => HasValue(json, key, (byte)'"', nonEmpty: true);
-
-    /// <summary>The first <c>data:</c> line's value (the gateway's upstreams send one data line per event).</summary>
-    private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> sseEvent)
-    {
-        while (!sseEvent.IsEmpty)
-        {
-            var lf = sseEvent.IndexOf((byte)'\n');
-            var line = lf < 0 ? sseEvent : sseEvent[..lf];
-            sseEvent = lf < 0 ? default : sseEvent[(lf + 1)..];
-            if (line.StartsWith("data:"u8))
-            {
-                line = line[5..];
-                if (!line.IsEmpty && line[0] == ' ')
-                {
-                    line = line[1..];
-                }
-
-                return line.TrimEnd((byte)'\r');
-            }
-        }
-
-        return default;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="key"/> appears followed by a value starting with <paramref name="first"/> (not null) and,
-    /// when <paramref name="nonEmpty"/>, not ending at once (a string other than <c>""</c>).
-    /// </summary>
-    private static bool HasValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key, byte first, bool nonEmpty = false)
-    {
-        while (true)
-        {
-            var at = json.IndexOf(key);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            json = json[(at + key.Length)..];
-            var rest = json.TrimStart(" \t\r\n:"u8);
-            if (!rest.IsEmpty && rest[0] == first && (!nonEmpty || (rest.Length > 1 && rest[1] != first)))
-            {
-                return true;
-            }
-        }
     }
 
     private ValueTask WriteAsync(Stream caller, ReadOnlyMemory<byte> bytes, ref bool first, Action beforeFirstWrite, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace FunctionsRouter.Gateway.Relay;
 /// by token. Works on a whole JSON value and, with <see cref="JsonReaderState"/> carried by the caller, on one that
 /// arrives in pieces; it keeps only its position, never the document.
 /// </summary>
-internal sealed class UsageJsonReader
+internal sealed class UsageJsonReader : IUsageReader
 {
     private Property _topProperty;
     private Property _usageProperty;
@@ -112,7 +112,7 @@ internal sealed class UsageJsonReader
     /// <see cref="Utf8JsonReader.GetString"/>, reporting invalid UTF-8 or a lone surrogate escape (which it throws
     /// <see cref="InvalidOperationException"/> for) as the malformed JSON it is.
     /// </summary>
-    private static string ReadString(ref Utf8JsonReader reader)
+    internal static string ReadString(ref Utf8JsonReader reader)
     {
         try
         {

@@ -8,4 +8,10 @@ public enum ApiSurface
 
     /// <summary><c>/api/v1/…</c>: the OpenAI-compatible API (OpenAI SDKs).</summary>
     OpenAI,
+
+    /// <summary>
+    /// <c>/api/openai/deployments/{alias}/…</c>: the Azure OpenAI deployment URL (AzureOpenAI clients). The alias is the
+    /// path segment; the body's <c>model</c>, if any, is not read.
+    /// </summary>
+    AzureOpenAIDeployment,
 }

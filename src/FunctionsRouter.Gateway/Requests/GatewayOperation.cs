@@ -8,4 +8,7 @@ public enum GatewayOperation
 
     /// <summary><c>/embeddings</c>.</summary>
     Embeddings,
+
+    /// <summary><c>/responses</c>: the OpenAI Responses API (OpenAI v1 endpoints only).</summary>
+    Responses,
 }

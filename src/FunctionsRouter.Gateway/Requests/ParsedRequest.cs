@@ -23,6 +23,15 @@ internal sealed class ParsedRequest
     /// <summary>The body's <c>stream</c> is <see langword="true"/>.</summary>
     public bool Stream { get; set; }
 
+    /// <summary>
+    /// The gateway adds <c>stream_options.include_usage: true</c> for the upstream: a chat stream whose caller did not ask
+    /// for usage. (The Responses API always reports usage in its last event and has no such option.)
+    /// </summary>
+    public bool AddStreamUsage { get; set; }
+
+    /// <summary>The body's <c>previous_response_id</c> (Responses API); <see langword="null"/> when absent or JSON null.</summary>
+    public string? PreviousResponseId { get; set; }
+
     /// <summary>The caller set <c>stream_options.include_usage: true</c> itself.</summary>
     public bool CallerRequestedUsage { get; set; }
 

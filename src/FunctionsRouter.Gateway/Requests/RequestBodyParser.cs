@@ -6,7 +6,7 @@ namespace FunctionsRouter.Gateway.Requests;
 
 /// <summary>
 /// Reads, in one forward pass and without building a document, the few top-level fields the gateway acts on:
-/// <c>model</c>, <c>stream</c>, <c>stream_options</c>, and checks <c>messages</c>. Everything else is skipped unread,
+/// <c>model</c>, <c>stream</c>, <c>stream_options</c>, <c>previous_response_id</c> (Responses), and checks <c>messages</c> (chat). Everything else is skipped unread,
 /// after one vectorized check that the whole body is valid UTF-8 (<see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>):
 /// <see cref="Utf8JsonReader"/> checks only the strings it is asked to read, and the rest passes upstream as it is.
 /// A field the gateway reads may appear once: JSON readers differ on which duplicate wins, and the upstream must see
@@ -88,6 +88,18 @@ internal static class RequestBodyParser
                         return error;
                     }
                 }
+                else if (operation == GatewayOperation.Responses && reader.ValueTextEquals("previous_response_id"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        parsed.PreviousResponseId = reader.GetString();
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return TypeError("previous_response_id", "a string");
+                    }
+                }
                 else if (reader.ValueTextEquals("messages"u8))
                 {
                     reader.Read();
@@ -123,11 +135,13 @@ internal static class RequestBodyParser
             return new GatewayError(GatewayErrorCode.MissingField, "'messages' is required.", "messages");
         }
 
-        if (operation != GatewayOperation.ChatCompletions)
+        if (operation == GatewayOperation.Embeddings)
         {
-            // Only chat completions stream; an embeddings body's stream flags are the upstream's business.
+            // Embeddings do not stream; an embeddings body's stream flags are the upstream's business.
             parsed.Stream = false;
         }
+
+        parsed.AddStreamUsage = operation == GatewayOperation.ChatCompletions && parsed.Stream && !parsed.CallerRequestedUsage;
 
         return null;
     }

@@ -22,7 +22,7 @@ internal static class RequestBodyRewriter
         var count = 0;
         var inserted = 0;
 
-        var addUsage = parsed.Stream && !parsed.CallerRequestedUsage;
+        var addUsage = parsed.AddStreamUsage;
         var insertModel = parsed.ModelStart < 0;
         var insertStreamOptions = addUsage && parsed.StreamOptionsStart < 0;
         if (insertModel || insertStreamOptions)

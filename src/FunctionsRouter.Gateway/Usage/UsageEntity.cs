@@ -29,6 +29,8 @@ internal static class UsageEntity
         Set(entity, "PromptTokens", r.Tokens.PromptTokens);
         Set(entity, "CompletionTokens", r.Tokens.CompletionTokens);
         Set(entity, "TotalTokens", r.Tokens.TotalTokens);
+        Set(entity, "CachedTokens", r.Tokens.CachedTokens);
+        Set(entity, "ReasoningTokens", r.Tokens.ReasoningTokens);
         Set(entity, "TimeToFirstByteMs", r.TimeToFirstByteMs is { } ttfb ? Math.Round(ttfb, 3) : null);
         return entity;
     }

@@ -20,7 +20,10 @@ public sealed record UsageRecord
     /// <summary>The alias as the table spells it, or as the caller asked when it is unknown.</summary>
     public required string Alias { get; init; }
 
-    /// <summary><c>chat.completions</c> or <c>embeddings</c>.</summary>
+    /// <summary>
+    /// <c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>, or for a stored response <c>responses.get</c>,
+    /// <c>responses.delete</c>, <c>responses.cancel</c>, <c>responses.input_items</c>.
+    /// </summary>
     public required string Operation { get; init; }
 
     public string? Target { get; init; }

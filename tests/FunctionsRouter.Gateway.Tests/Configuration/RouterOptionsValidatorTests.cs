@@ -21,6 +21,7 @@ public sealed class RouterOptionsValidatorTests
 
         Assert.Equal("2025-04-01", options.Endpoints["default"].ApiVersion);
         Assert.Equal(TimeSpan.FromSeconds(30), options.AliasCacheTtl);
+        Assert.Equal("ResponseAffinity", options.ResponsesTable);
     }
 
     [Theory]
@@ -36,6 +37,8 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:TableOperationTimeout", "00:05:00", "TableOperationTimeout")]
     [InlineData("Router:CircuitBreakerProbeInterval", "00:00:00.010", "CircuitBreakerProbeInterval")]
     [InlineData("Router:CircuitBreakerProbeInterval", "00:01:00", "Router__CircuitBreakerProbeInterval (00:01:00) must not be longer than Router__CircuitBreakerDuration")]
+    [InlineData("Router:ResponsesTable", "", "ResponsesTable")]
+    [InlineData("Router:ResponsesTable", "response-affinity", "Router__ResponsesTable must be 3-63 letters and digits")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };

@@ -23,11 +23,16 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 /// A body that is not JSON: 400, recorded all the same.</item>
 /// <item>Anything else answers normally, with usage 11 / 7 / 18.</item>
 /// </list>
+/// On <c>…/responses</c> it speaks the OpenAI Responses API (see <see cref="FakeResponsesApi"/>): a response object with
+/// usage 11 / 7 / 18 (3 cached, 2 reasoning), or its event stream ending in <c>response.completed</c>; <c>cut</c> cuts the
+/// stream after its first delta. It remembers the responses it created, for GET, DELETE, cancel and input items.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
     public const int PromptTokens = 11;
     public const int CompletionTokens = 7;
+    public const int CachedTokens = 3;
+    public const int ReasoningTokens = 2;
 
     private readonly WebApplication _app;
 
@@ -67,6 +72,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
         app.MapPost("/{**path}", upstream.HandleAsync);
+        app.MapMethods("/{**path}", ["GET", "DELETE"], upstream.HandleStoredResponseAsync);
         upstream.BaseUri = await LoopbackApp.StartAsync(app);
         return upstream;
     }
@@ -78,11 +84,31 @@ public sealed class FakeUpstream : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The responses this fake created: id → the deployment (model) that created it.</summary>
+    public ConcurrentDictionary<string, string> Responses { get; } = new(StringComparer.Ordinal);
+
+    private async Task HandleStoredResponseAsync(HttpContext context)
+    {
+        Received.Enqueue(new ReceivedRequest(
+            context.Request.Path.Value!,
+            context.Request.QueryString.Value ?? string.Empty,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            [],
+            null) { Method = context.Request.Method });
+        await FakeResponsesApi.StoredAsync(context, Responses);
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
+        if (context.Request.Path.Value!.EndsWith("/cancel", StringComparison.Ordinal))
+        {
+            await HandleStoredResponseAsync(context);
+            return;
+        }
+
         using var json = TryParse(body);
         var root = json?.RootElement ?? default;
         var isObject = root.ValueKind == JsonValueKind.Object;
@@ -168,6 +194,12 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
 
+        if (context.Request.Path.Value!.EndsWith("/responses", StringComparison.Ordinal))
+        {
+            await FakeResponsesApi.CreateAsync(context, model!, stream, Responses, FirstChunkSent);
+            return;
+        }
+
         if (!stream)
         {
             await WriteJsonAsync(response, $$$"""{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"{{{model}}}-2024","choices":[{"index":0,"message":{"role":"assistant","content":"Hello world"},"finish_reason":"stop"}],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}},"prompt_tokens_details":{"cached_tokens":0}},"system_fingerprint":"fp_x","custom_field":{"kept":true}}""");
@@ -247,5 +279,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 /// <summary>A request as the fake upstream received it.</summary>
 public sealed record ReceivedRequest(string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body, string? Model)
 {
+    public string Method { get; init; } = "POST";
+
     public string BodyText => Encoding.UTF8.GetString(Body);
 }

@@ -60,7 +60,7 @@ public sealed class JsonBodyUsageScannerTests
 
         Assert.Equal("gpt-4o-2024-11-20", scanner.Reader.ResponseModel);
         Assert.Equal(["stop"], scanner.Reader.FinishReasons);
-        Assert.Equal(1, scanner.Reader.ChoicesInValue);
+        Assert.Equal(1, ((UsageJsonReader)scanner.Reader).ChoicesInValue);
     }
 
     [Theory]
@@ -118,7 +118,7 @@ public sealed class JsonBodyUsageScannerTests
         scanner.Append("""{"model":"m","choices":[],"usage":null}"""u8);
 
         Assert.True(scanner.Reader.Usage.IsEmpty);
-        Assert.False(scanner.Reader.UsageInValue);
+        Assert.False(((UsageJsonReader)scanner.Reader).UsageInValue);
     }
 
     [Fact]
@@ -181,6 +181,6 @@ public sealed class JsonBodyUsageScannerTests
 
         Assert.Equal(new TokenUsage(3, 1, 4), scanner.Reader.Usage);
         Assert.Equal(["length", "content_filter"], scanner.Reader.FinishReasons);
-        Assert.Equal(2, scanner.Reader.ChoicesInValue);
+        Assert.Equal(2, ((UsageJsonReader)scanner.Reader).ChoicesInValue);
     }
 }

@@ -363,6 +363,39 @@ public sealed class RequestBodyParserTests
         Assert.Equal(GatewayErrorCode.InvalidJson, error.Code);
     }
 
+    [Fact]
+    public void TryParse_ResponsesWithPreviousResponseId_ReadsItStreamAndNeedsNoMessages()
+    {
+        var parsed = ParseOk("""{"model":"r","input":"hi","stream":true,"previous_response_id":"resp_\u0041bc"}""", GatewayOperation.Responses);
+
+        Assert.Equal("resp_Abc", parsed.PreviousResponseId);
+        Assert.True(parsed.Stream);
+        Assert.False(parsed.AddStreamUsage);
+    }
+
+    [Fact]
+    public void TryParse_ResponsesPreviousResponseIdNull_Absent()
+    {
+        Assert.Null(ParseOk("""{"model":"r","previous_response_id":null}""", GatewayOperation.Responses).PreviousResponseId);
+    }
+
+    [Theory]
+    [InlineData("42")]
+    [InlineData("{}")]
+    [InlineData("[\"resp_1\"]")]
+    public void TryParse_ResponsesPreviousResponseIdNotString_InvalidFieldType(string value)
+    {
+        AssertError("{\"model\":\"r\",\"previous_response_id\":" + value + "}", GatewayOperation.Responses, GatewayErrorCode.InvalidFieldType, "previous_response_id");
+    }
+
+    [Fact]
+    public void TryParse_ChatStream_AddsStreamUsageUnlessTheCallerAsked()
+    {
+        Assert.True(ParseOk("""{"messages":[],"stream":true}""").AddStreamUsage);
+        Assert.False(ParseOk("""{"messages":[],"stream":true,"stream_options":{"include_usage":true}}""").AddStreamUsage);
+        Assert.Null(ParseOk("""{"messages":[],"previous_response_id":7}""").PreviousResponseId);
+    }
+
     private static ParsedRequest ParseOk(string body, GatewayOperation operation = GatewayOperation.ChatCompletions)
     {
         var error = RequestBodyParser.TryParse(Encoding.UTF8.GetBytes(body), operation, out var parsed);

@@ -191,6 +191,15 @@ public sealed class RequestBodyRewriterTests
         Assert.Equal("{\"model\":\"gpt-4o-2024-11-20\",\"stream_options\":{\"include_usage\":true}," + body[1..], output);
     }
 
+    [Theory]
+    [InlineData("""{"model":"r","input":"hi","stream":true}""", """{"model":"gpt-4o-2024-11-20","input":"hi","stream":true}""")]
+    [InlineData("""{"input":"hi","stream":true,"previous_response_id":"resp_1"}""", """{"model":"gpt-4o-2024-11-20","input":"hi","stream":true,"previous_response_id":"resp_1"}""")]
+    public void Rewrite_ResponsesStream_OnlyModelChangesNoStreamOptionsAdded(string body, string expected)
+    {
+        // The Responses API reports usage in its last event and has no include_usage option.
+        Assert.Equal(expected, Rewrite(body, GatewayOperation.Responses));
+    }
+
     private static string Rewrite(string body, GatewayOperation operation = GatewayOperation.ChatCompletions, string deploymentJson = Deployment)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -207,7 +216,7 @@ public sealed class RequestBodyRewriterTests
         // And it still parses as the gateway reads bodies, with the same shape.
         Assert.Null(RequestBodyParser.TryParse(output.Span, operation, out var reparsed));
         Assert.Equal(parsed.Stream, reparsed.Stream);
-        Assert.True(!parsed.Stream || reparsed.CallerRequestedUsage, "a rewritten stream always asks for usage");
+        Assert.True(!parsed.AddStreamUsage || reparsed.CallerRequestedUsage, "a rewritten chat stream always asks for usage");
 
         return Encoding.UTF8.GetString(output.Span);
     }

@@ -9,12 +9,23 @@ public sealed class ModelsTests
     [Fact]
     public void ListModels_Metadata_AnonymousGetAndPreflightOnV1Models()
     {
-        var trigger = Assert.Single(FunctionMetadata.HttpTriggers(typeof(Models)));
+        var trigger = FunctionMetadata.HttpTriggers(typeof(Models))[nameof(Models.ListModels)];
 
-        Assert.Equal(nameof(Models.ListModels), trigger.Key);
-        Assert.Equal(AuthorizationLevel.Anonymous, trigger.Value.AuthLevel);
-        Assert.Equal(["get", "options"], trigger.Value.Methods ?? []);
-        Assert.Equal("v1/models", trigger.Value.Route);
+        Assert.Equal(AuthorizationLevel.Anonymous, trigger.AuthLevel);
+        Assert.Equal(["get", "options"], trigger.Methods ?? []);
+        Assert.Equal("v1/models", trigger.Route);
+    }
+
+    [Fact]
+    public void RetrieveModel_Metadata_AnonymousGetAndOptionsOnV1ModelsAlias()
+    {
+        var triggers = FunctionMetadata.HttpTriggers(typeof(Models));
+        var trigger = triggers[nameof(Models.RetrieveModel)];
+
+        Assert.Equal(2, triggers.Count);
+        Assert.Equal(AuthorizationLevel.Anonymous, trigger.AuthLevel);
+        Assert.Equal(["get", "options"], trigger.Methods ?? []);
+        Assert.Equal("v1/models/{alias}", trigger.Route);
     }
 
     [Fact]
@@ -26,7 +37,11 @@ public sealed class ModelsTests
             .ToDictionary(p => p.Key, p => p.Value);
 
         Assert.Equal(
-            ["health", "models/chat/completions", "models/embeddings", "v1/chat/completions", "v1/embeddings", "v1/models"],
+            [
+                "health", "models/chat/completions", "models/embeddings", "openai/deployments/{alias}/chat/completions", "openai/deployments/{alias}/embeddings",
+                "openai/responses", "openai/responses/{id}", "openai/responses/{id}/cancel", "openai/responses/{id}/input_items",
+                "v1/chat/completions", "v1/embeddings", "v1/models", "v1/models/{alias}", "v1/responses", "v1/responses/{id}", "v1/responses/{id}/cancel", "v1/responses/{id}/input_items",
+            ],
             triggers.Values.Select(t => t.Route!).Order(StringComparer.Ordinal));
         // No route relies on the host's function key: callers authenticate to the gateway itself (Callers/CallerAdmission).
         Assert.All(triggers.Values, t => Assert.Equal(AuthorizationLevel.Anonymous, t.AuthLevel));

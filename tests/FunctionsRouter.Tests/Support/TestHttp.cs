@@ -24,6 +24,9 @@ internal static class TestHttp
 
     public static HttpRequest Get(string path) => Context("GET", path).Request;
 
+    /// <summary>A request without a body (GET, DELETE, a bodiless POST).</summary>
+    public static HttpRequest Send(string method, string path) => Context(method, path).Request;
+
     public static string ResponseText(HttpRequest request) =>
         Encoding.UTF8.GetString(((MemoryStream)request.HttpContext.Response.Body).ToArray());
 
