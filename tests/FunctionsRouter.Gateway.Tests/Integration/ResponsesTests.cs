@@ -164,7 +164,9 @@ public sealed class ResponsesTests(IntegrationFixture fixture)
     {
         var created = (await Client.CreateResponseAsync("fast", "Say hello")).Value;
 
-        using var response = await fixture.Gateway.Http.GetAsync($"/api/v1/responses/{created.Id}/input_items?limit=5");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/responses/{created.Id}/input_items?limit=5");
+        request.Headers.Add("api-key", fixture.CallerKey); // The caller that created it: another would get 404.
+        using var response = await fixture.Gateway.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("?limit=5", fixture.Upstream.Received.Last(r => r.Path.EndsWith("/input_items", StringComparison.Ordinal)).Query);
