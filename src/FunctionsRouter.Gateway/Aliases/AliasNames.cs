@@ -9,6 +9,16 @@ public static class AliasNames
 {
     public const int MaxLength = 128;
 
+    /// <summary>How much of a caller's model name is repeated in an error message or kept in a usage record.</summary>
+    public const int MaxShownLength = 256;
+
+    /// <summary>
+    /// A caller's model name as the gateway repeats it: at most <see cref="MaxShownLength"/> characters, then <c>…</c>.
+    /// A megabyte of "model" must not come back in a 404, nor overflow a usage row (Table Storage: 64 KiB a property).
+    /// </summary>
+    public static string Shown(string name) =>
+        name.Length > MaxShownLength ? string.Concat(name.AsSpan(0, MaxShownLength), "…") : name;
+
     public static bool IsValid(ReadOnlySpan<char> alias)
     {
         if (alias.IsEmpty || alias.Length > MaxLength)

@@ -108,8 +108,7 @@ public sealed class CallerAdmission
         }
 
         Count(context, GatewayErrorCode.ModelNotAllowed, caller.Id);
-        var shown = alias.Length > 256 ? alias[..256] + "…" : alias;
-        return new GatewayError(GatewayErrorCode.ModelNotAllowed, $"The caller may not use model '{shown}'.", "model");
+        return new GatewayError(GatewayErrorCode.ModelNotAllowed, $"The caller may not use model '{Aliases.AliasNames.Shown(alias)}'.", "model");
     }
 
     private static Refusal Missing { get; } = new(

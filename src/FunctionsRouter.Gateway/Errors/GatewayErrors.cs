@@ -14,12 +14,9 @@ public static class GatewayErrors
     public static GatewayError AliasCatalogUnavailable { get; } =
         new(GatewayErrorCode.AliasCatalogUnavailable, "The alias catalog is not available; try again shortly.");
 
-    /// <summary>How much of a caller's model name an error message repeats.</summary>
-    internal const int MaxEchoedNameLength = 256;
-
     /// <summary>No alias of that name; the message repeats at most the first 256 characters of it, then <c>…</c>.</summary>
     public static GatewayError UnknownModel(string alias) =>
-        new(GatewayErrorCode.UnknownModel, "Unknown model: " + (alias.Length > MaxEchoedNameLength ? string.Concat(alias.AsSpan(0, MaxEchoedNameLength), "…") : alias), "model");
+        new(GatewayErrorCode.UnknownModel, "Unknown model: " + Aliases.AliasNames.Shown(alias), "model");
 
     public static int StatusOf(GatewayErrorCode code) => code switch
     {

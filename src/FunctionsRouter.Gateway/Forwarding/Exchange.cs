@@ -57,7 +57,7 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         Timestamp = startTime,
         RequestId = RequestId,
         Caller = Caller.Id,
-        Alias = Alias,
+        Alias = AliasNames.Shown(Alias), // An unknown name is the caller's text: capped to fit a table row.
         Operation = OperationName,
         Target = Target?.Name,
         Deployment = Target?.Deployment,
