@@ -61,6 +61,13 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
     private readonly Lock _sharedGate = new();
     private readonly List<Task> _writes = [];
     private Dictionary<DeploymentKey, SharedBlock> _shared = [];
+
+    /// <summary>
+    /// Circuits this instance closed, with the latest end a circuit opened before the close can have (close time plus
+    /// the circuit duration): a table read racing the closing write still holds the open row, and must not reopen the
+    /// circuit here. A circuit opened after the close ends later, so it is taken.
+    /// </summary>
+    private readonly ConcurrentDictionary<DeploymentKey, long> _closedCircuitEnds = new();
     private readonly Lock _timerGate = new();
     private ITimer? _timer;
     private long _lastUsed;
@@ -281,6 +288,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
     /// <summary>A probe was answered: the circuit closes here at once, and for the others through the table.</summary>
     private void CloseCircuit(DeploymentKey key)
     {
+        _closedCircuitEnds[key] = (_time.GetUtcNow() + _circuitDuration).UtcTicks;
         lock (_sharedGate)
         {
             var shared = Volatile.Read(ref _shared);
@@ -319,7 +327,14 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             {
                 if (row.GetDateTimeOffset(BlockedUntilColumn) is { } until)
                 {
-                    shared[new DeploymentKey(row.PartitionKey, row.RowKey)] = new SharedBlock(until.UtcTicks, row.GetString(ReasonColumn) == CircuitOpenReason);
+                    var key = new DeploymentKey(row.PartitionKey, row.RowKey);
+                    var isCircuit = row.GetString(ReasonColumn) == CircuitOpenReason;
+                    if (isCircuit && _closedCircuitEnds.TryGetValue(key, out var closedEnd) && until.UtcTicks <= closedEnd)
+                    {
+                        continue; // The circuit this instance closed, read before the closing write landed.
+                    }
+
+                    shared[key] = new SharedBlock(until.UtcTicks, isCircuit);
                 }
             }
         }
