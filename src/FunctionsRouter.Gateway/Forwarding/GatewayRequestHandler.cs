@@ -15,7 +15,6 @@ using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +40,7 @@ public sealed class GatewayRequestHandler
     private readonly CallerAdmission _admission;
     private readonly IUsageSink _usage;
     private readonly IResponseAffinityStore _affinity;
+    private readonly UpstreamAnswerRelay _relay;
     private readonly ResponsesRoutes _responsesRoutes;
     private readonly GatewayTelemetry _telemetry;
     private readonly TimeProvider _time;
@@ -59,6 +59,7 @@ public sealed class GatewayRequestHandler
         IUsageSink usage,
         IResponseAffinityStore affinity,
         ResponsesRoutes responsesRoutes,
+        UpstreamAnswerRelay relay,
         GatewayTelemetry telemetry,
         IOptions<RouterOptions> options,
         TimeProvider time,
@@ -72,6 +73,7 @@ public sealed class GatewayRequestHandler
         _usage = usage;
         _affinity = affinity;
         _responsesRoutes = responsesRoutes;
+        _relay = relay;
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
@@ -248,7 +250,7 @@ public sealed class GatewayRequestHandler
                     GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, null);
                 }
 
-                return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
+                return await _relay.RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
             }
 
             _health.ReportFailure(target, failure, attempt.RetryAfter, exchange.Caller.Id);
@@ -274,7 +276,7 @@ public sealed class GatewayRequestHandler
 
             if (attempt.Response is not null)
             {
-                return await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
+                return await _relay.RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
             }
 
             return await FailAsync(response, NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
@@ -296,7 +298,7 @@ public sealed class GatewayRequestHandler
         }
 
         return attempt.Response is not null
-            ? await RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false)
+            ? await _relay.RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false)
             : await FailAsync(context.Response, NoAnswerError(attempt.Failure!.Value, target), cancellationToken).ConfigureAwait(false);
     }
 
@@ -356,26 +358,6 @@ public sealed class GatewayRequestHandler
         return attempt;
     }
 
-    private async Task<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, ParsedRequest parsed, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        var upstreamResponse = attempt.Response!;
-        exchange.UpstreamRequestId = ResponseHeaderRelay.UpstreamRequestId(upstreamResponse);
-        var status = upstreamResponse.Status;
-        response.StatusCode = status;
-        ResponseHeaderRelay.Copy(upstreamResponse, response);
-        response.Headers["x-router-deployment"] = attempt.Target.Deployment;
-        response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"gateway;dur={exchange.GatewayMs:0.###}, upstream;dur={attempt.UpstreamMs:0.###}");
-
-        var isEventStream = status is >= 200 and < 300 && upstreamResponse.Headers.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
-        exchange.Streamed = isEventStream;
-        var content = upstreamResponse.ContentStream ?? Stream.Null;
-        return isEventStream
-            ? await RelayStreamAsync(context, exchange, content, parsed, cancellationToken).ConfigureAwait(false)
-            : await RelayBodyAsync(context, exchange, upstreamResponse, content, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <returns>Whether it waited (<c>Router__AllBusyMaxWait</c> allows it and the first target is back that soon); <see langword="null"/> if the caller left.</returns>
     private async Task<bool?> WaitForFirstBackAsync(AliasRoute route, CancellationToken cancellationToken)
     {
         if (_allBusyMaxWait <= TimeSpan.Zero || _selector.AllBusyUntil(route) is not { } until)
@@ -416,138 +398,6 @@ public sealed class GatewayRequestHandler
 
     private static string AttemptCount(int attempts) =>
         attempts < AttemptCounts.Length ? AttemptCounts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
-
-    private async Task<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, ParsedRequest parsed, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var inspector = RelayFormats.StreamInspector(exchange.Operation, parsed.CallerRequestedUsage, ResponseIdObserver(exchange));
-        var relay = new SseEventRelay(inspector);
-        string? errorCode = null;
-        try
-        {
-            await relay.RelayAsync(content, response.Body, () => exchange.TimeToFirstByteMs = exchange.ElapsedMs, cancellationToken).ConfigureAwait(false);
-            if (!relay.SawDone)
-            {
-                ReportBrokenResponse(exchange, timedOut: false);
-                errorCode = await EndStreamWithErrorAsync(response, exchange, inspector, new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream ended the stream before it was complete."), null, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (UpstreamReadException ex)
-        {
-            ReportBrokenResponse(exchange, ex.IsTimeout);
-            var error = ex.IsTimeout
-                ? new GatewayError(GatewayErrorCode.UpstreamTimeout, "The upstream went silent in the middle of the stream.")
-                : new GatewayError(GatewayErrorCode.UpstreamStreamFailed, "The upstream stream failed before it was complete.");
-            errorCode = await EndStreamWithErrorAsync(response, exchange, inspector, error, ex.InnerException, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
-            SetStreamUsage(exchange, inspector);
-            return ClientClosed();
-        }
-
-        SetStreamUsage(exchange, inspector);
-        return (response.StatusCode, errorCode);
-    }
-
-    private async Task<string?> EndStreamWithErrorAsync(HttpResponse response, Exchange exchange, ISseEventInspector inspector, GatewayError error, Exception? cause, CancellationToken cancellationToken)
-    {
-        GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, error.WireCode, cause);
-        try
-        {
-            // Not a clean end: an event carrying the error in the API's own shape, so SDKs raise.
-            await response.Body.WriteAsync(inspector.ErrorEvent(error), cancellationToken).ConfigureAwait(false);
-            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-            // The caller is gone as well.
-        }
-
-        return error.WireCode;
-    }
-
-    /// <summary>A response that broke off after it started counts against the deployment, towards its circuit.</summary>
-    private void ReportBrokenResponse(Exchange exchange, bool timedOut) =>
-        _health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null, exchange.Caller.Id);
-
-    /// <summary>For a Responses call: remembers where the response lives as soon as its id passes (before the caller has it).</summary>
-    private Action<string>? ResponseIdObserver(Exchange exchange) => exchange.Operation != GatewayOperation.Responses ? null : id =>
-        _affinity.Remember(new ResponseAffinity(id, exchange.Alias, exchange.Target!.Name, exchange.Target.Endpoint, exchange.Target.Deployment, exchange.Caller.Id, _time.GetUtcNow()));
-
-    private static void SetStreamUsage(Exchange exchange, ISseEventInspector inspector)
-    {
-        var usage = inspector.Usage;
-        exchange.ResponseModel = usage.ResponseModel;
-        exchange.FinishReasons = usage.FinishReasons;
-        if (!usage.Usage.IsEmpty)
-        {
-            exchange.Tokens = usage.Usage;
-            return;
-        }
-
-        // The usage chunk never came (the stream was cut): count relayed chunks as an estimate, and say so.
-        exchange.Tokens = new TokenUsage(null, inspector.ContentChunks, null);
-        exchange.UsageExact = false;
-    }
-
-    private async Task<(int Status, string? ErrorCode)> RelayBodyAsync(HttpContext context, Exchange exchange, Response upstreamResponse, Stream content, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        var status = upstreamResponse.Status;
-        if (upstreamResponse.Headers.TryGetValue("Content-Length", out var lengthText) && long.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-        {
-            response.ContentLength = length;
-        }
-
-        using var scanner = status is >= 200 and < 300 ? new JsonBodyUsageScanner(RelayFormats.BodyReader(exchange.Operation, ResponseIdObserver(exchange))) : null;
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            while (true)
-            {
-                int read;
-                try
-                {
-                    read = await UpstreamBody.ReadAsync(content, buffer, cancellationToken).ConfigureAwait(false);
-                }
-                catch (UpstreamReadException ex)
-                {
-                    // Headers may be out already: abort rather than fake a clean end of a truncated body.
-                    ReportBrokenResponse(exchange, ex.IsTimeout);
-                    GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target!.Deployment, "body read failed", ex.InnerException);
-                    context.Abort();
-                    return (GatewayErrors.StatusOf(GatewayErrorCode.UpstreamStreamFailed), GatewayErrors.WireCodeOf(GatewayErrorCode.UpstreamStreamFailed));
-                }
-
-                if (read == 0)
-                {
-                    break;
-                }
-
-                scanner?.Append(buffer.AsSpan(0, read));
-                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
-            return ClientClosed();
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        if (scanner is not null)
-        {
-            exchange.Tokens = scanner.Reader.Usage;
-            exchange.ResponseModel = scanner.Reader.ResponseModel;
-            exchange.FinishReasons = scanner.Reader.FinishReasons;
-        }
-
-        return (status, status >= 400 ? "upstream_http_" + status.ToString(CultureInfo.InvariantCulture) : null);
-    }
 
     internal static (int Status, string? ErrorCode) ClientClosed() =>
         (StatusCodes.Status499ClientClosedRequest, GatewayErrors.WireCodeOf(GatewayErrorCode.ClientClosedRequest));

@@ -8,6 +8,7 @@ using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
 using FunctionsRouter.Gateway.Routing;
@@ -136,6 +137,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<GatewayTelemetry>();
 
+        services.TryAddSingleton(sp => new UpstreamAnswerRelay(
+            sp.GetRequiredService<IDeploymentHealth>(),
+            sp.GetRequiredService<IResponseAffinityStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UpstreamAnswerRelay>>()));
         services.TryAddSingleton(sp => new GatewayRequestHandler(
             sp.GetRequiredService<IAliasCatalog>(),
             sp.GetRequiredService<ITargetSelector>(),
@@ -145,6 +151,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<IResponseAffinityStore>(),
             sp.GetRequiredService<ResponsesRoutes>(),
+            sp.GetRequiredService<UpstreamAnswerRelay>(),
             sp.GetRequiredService<GatewayTelemetry>(),
             sp.GetRequiredService<IOptions<RouterOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
