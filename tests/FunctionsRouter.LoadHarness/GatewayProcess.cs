@@ -24,7 +24,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HarnessOptions options, CancellationToken cancellationToken)
+    /// <param name="yarp">Start the YARP pass-through instead of the gateway.</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HarnessOptions options, bool yarp, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The harness cannot find its own executable.");
         var psi = new ProcessStartInfo(self)
@@ -39,7 +40,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             psi.ArgumentList.Add(typeof(GatewayProcess).Assembly.Location);
         }
 
-        psi.ArgumentList.Add("--serve-gateway");
+        psi.ArgumentList.Add(yarp ? "--serve-yarp" : "--serve-gateway");
         psi.ArgumentList.Add("--usage-log");
         psi.ArgumentList.Add(options.UsageLog ? "on" : "off");
         psi.ArgumentList.Add("--usage-ledger");

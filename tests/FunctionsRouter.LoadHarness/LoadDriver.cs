@@ -46,7 +46,10 @@ internal sealed class LoadDriver : IDisposable
         var samples = await RunLoopsAsync(request, concurrency, duration, cancellationToken);
 
         var harnessCpu = Process.GetCurrentProcess().TotalProcessorTime - harnessBefore;
+        var gatewayAtEnd = gateway is null ? null : await gateway.GetCountersAsync(cancellationToken);
+        var drainStarted = Stopwatch.GetTimestamp();
         var gatewayAfter = gateway is null ? null : await gateway.GetDrainedCountersAsync(ledger, DrainTimeout, cancellationToken);
+        var drainSeconds = Stopwatch.GetElapsedTime(drainStarted).TotalSeconds;
         var azuriteCpu = gateway is null ? 0 : ChildProcesses.CpuMs(azurite) - azuriteBefore;
 
         var latencies = samples.SelectMany(s => s.Latencies).ToList();
@@ -62,7 +65,11 @@ internal sealed class LoadDriver : IDisposable
             gatewayBefore,
             gatewayAfter,
             harnessCpu.TotalMilliseconds,
-            azuriteCpu);
+            azuriteCpu)
+        {
+            GatewayAtEnd = gatewayAtEnd,
+            DrainSeconds = drainSeconds,
+        };
     }
 
     /// <summary>Sends one request and reads its answer; returns whether it is correct (and its first-token time).</summary>
