@@ -109,6 +109,10 @@ internal static class HarnessRun
                 await gateway.GetDrainedCountersAsync(options.UsageLedger, TimeSpan.FromSeconds(120), stop.Token);
             }
 
+            Progress("idle CPU of the gateway and YARP processes, 4 s each");
+            await gateway.MeasureIdleAsync(options.UsageLedger, stop.Token);
+            await yarp.MeasureIdleAsync(false, stop.Token);
+
             var rounds = new List<HarnessRound>();
             for (var number = 1; number <= options.Rounds; number++)
             {
@@ -157,6 +161,7 @@ internal static class HarnessRun
                 $"bodies: request {gatewayJson.Body.Length} B (stream {gatewaySse.Body.Length} B); answer {upstream.JsonResponseBytes} B JSON, {upstream.StreamResponseBytes} B stream; " +
                 $"YARP {typeof(Yarp.ReverseProxy.Forwarder.IHttpForwarder).Assembly.GetName().Version} pass-through (MapForwarder, no body rewrite, no ledger); " +
                 $"gateway usage ledger {(options.UsageLedger ? $"on (writer to Azurite{(options.AzuriteNice ? " at idle priority" : string.Empty)}, default queue bound)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "rendered" : "not rendered")}";
+            setup += $"\nidle CPU (no traffic): gateway {gateway.IdleCpuMsPerSecond:0.0} ms/s, YARP {yarp.IdleCpuMsPerSecond:0.0} ms/s";
             Console.Write(HarnessReport.Render(options, setup, rounds));
             return 0;
         }

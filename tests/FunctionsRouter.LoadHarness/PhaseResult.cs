@@ -49,6 +49,16 @@ internal sealed record PhaseResult(
     /// <summary>Gateway CPU per request answered, in microseconds.</summary>
     public double? GatewayCpuMicroseconds => PerGatewayRequest((a, b) => (a.CpuMs - b.CpuMs) * 1000.0);
 
+    /// <summary>The process's CPU rate with no traffic (timers, health refresh, the harness's counter polls), in ms per second.</summary>
+    public double IdleCpuMsPerSecond { get; init; }
+
+    /// <summary>
+    /// <see cref="GatewayCpuMicroseconds"/> less what the process burns idle over the catch-up: Azurite writes a few hundred
+    /// to a few thousand rows a second on this box, so the catch-up can last minutes, and its idle cost is the emulator's
+    /// slowness, not the requests'. The writer's own work during the catch-up stays counted.
+    /// </summary>
+    public double? GatewayCpuNetMicroseconds => PerGatewayRequest((a, b) => (a.CpuMs - b.CpuMs - (IdleCpuMsPerSecond * DrainSeconds)) * 1000.0);
+
     /// <summary>Gateway managed allocations per request answered, in KiB.</summary>
     public double? GatewayAllocatedKiB => PerGatewayRequest((a, b) => (a.AllocatedBytes - b.AllocatedBytes) / 1024.0);
 
