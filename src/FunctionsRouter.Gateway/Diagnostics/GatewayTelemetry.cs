@@ -70,7 +70,7 @@ internal sealed class GatewayTelemetry : IDisposable
         _overhead = meter.CreateHistogram(GatewayTelemetryNames.GatewayOverhead, "s", "Time the gateway itself added to a request (not waiting for the upstream).",
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _cooldowns = meter.CreateCounter<long>(GatewayTelemetryNames.CooldownEvents, "{event}", "Targets put in cooldown after a failure.");
-        meter.CreateObservableGauge(GatewayTelemetryNames.UsageQueueDepth, () => usageQueue.Depth, "{record}", "Usage records waiting for the table writer.");
+        meter.CreateObservableGauge(GatewayTelemetryNames.UsageQueueDepth, () => usageQueue.Depth, "{record}", "Usage records not yet in the table: queued, or held by the writer through an outage.");
         meter.CreateObservableCounter(GatewayTelemetryNames.UsageQueueDropped, () => usageQueue.Dropped, "{record}", "Usage records that did not fit in the queue (logged, not written to the table).");
 
         _endpoints = options.Value.Endpoints
