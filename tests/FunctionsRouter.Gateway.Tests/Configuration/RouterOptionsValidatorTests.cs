@@ -31,6 +31,7 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:Storage:ConnectionString", "", "Table storage is not configured")]
     [InlineData("Router:AliasCacheTtl", "00:00:00", "AliasCacheTtl")]
     [InlineData("Router:MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
+    [InlineData("Router:UsageQueueBytes", "1000", "UsageQueueBytes")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
