@@ -24,7 +24,21 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HarnessOptions options, CancellationToken cancellationToken)
+    /// <summary>The process's CPU rate with no traffic, in ms per second (<see cref="MeasureIdleAsync"/>).</summary>
+    public double IdleCpuMsPerSecond { get; private set; }
+
+    /// <summary>Reads the process's CPU rate over a few seconds without traffic (its usage writer caught up).</summary>
+    public async Task MeasureIdleAsync(bool ledger, CancellationToken cancellationToken)
+    {
+        var before = await GetDrainedCountersAsync(ledger, TimeSpan.FromSeconds(120), cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(4), cancellationToken);
+        var after = await GetCountersAsync(cancellationToken);
+        IdleCpuMsPerSecond = (after.CpuMs - before.CpuMs) / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <param name="yarp">Start the YARP pass-through instead of the gateway.</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HarnessOptions options, bool yarp, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The harness cannot find its own executable.");
         var psi = new ProcessStartInfo(self)
@@ -39,7 +53,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             psi.ArgumentList.Add(typeof(GatewayProcess).Assembly.Location);
         }
 
-        psi.ArgumentList.Add("--serve-gateway");
+        psi.ArgumentList.Add(yarp ? "--serve-yarp" : "--serve-gateway");
         psi.ArgumentList.Add("--usage-log");
         psi.ArgumentList.Add(options.UsageLog ? "on" : "off");
         psi.ArgumentList.Add("--usage-ledger");
@@ -91,7 +105,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 return counters;
             }
 
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(200, cancellationToken);
         }
     }
 

@@ -13,14 +13,17 @@ namespace FunctionsRouter.LoadHarness;
 
 /// <summary>
 /// The gateway process (<c>--serve-gateway</c>): the gateway's handlers on Kestrel, loopback, wired as the Functions
-/// app wires them (<c>AddFunctionsRouterGateway</c>, settings from environment variables as app settings are). It
-/// prints its address on the first line of standard output, serves its own counters on <see cref="CountersPath"/>,
-/// and stops when its standard input closes (the harness exited, however it exited).
+/// app wires them (<c>AddFunctionsRouterGateway</c>, settings from environment variables as app settings are). Or, with
+/// <c>--serve-yarp</c>, the floor it is compared with: YARP's forwarder passing every request through to the fake
+/// upstream (<see cref="YarpDestinationVariable"/>) untouched, with no ledger. Either prints its address on the first
+/// line of standard output, serves its own counters on <see cref="CountersPath"/>, and stops when its standard input
+/// closes (the harness exited, however it exited).
 /// </summary>
 internal static class GatewayServer
 {
     public const string CountersPath = "/_harness/counters";
     public const string ListeningPrefix = "listening ";
+    public const string YarpDestinationVariable = "Harness__YarpDestination";
 
     public static async Task<int> RunAsync(HarnessOptions options)
     {
@@ -39,19 +42,36 @@ internal static class GatewayServer
             builder.Services.AddSingleton<IUsageSink, NoUsageSink>();
         }
 
-        builder.Services.AddFunctionsRouterGateway();
+        if (options.ServeYarp)
+        {
+            builder.Services.AddHttpForwarder();
+        }
+        else
+        {
+            builder.Services.AddFunctionsRouterGateway();
+        }
+
         var app = builder.Build();
+        var queue = options.ServeYarp ? null : app.Services.GetRequiredService<UsageQueue>();
         long requests = 0;
         app.Use(async (context, next) =>
         {
             await next(context);
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            if (options.ServeYarp ? !context.Request.Path.StartsWithSegments(CountersPath, StringComparison.Ordinal) : context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref requests);
             }
         });
-        app.MapFunctionsRouterGateway();
-        app.MapGet(CountersPath, (HttpContext context) => WriteCountersAsync(context, logs, Interlocked.Read(ref requests)));
+        app.MapGet(CountersPath, (HttpContext context) => WriteCountersAsync(context, queue, Interlocked.Read(ref requests)));
+        if (options.ServeYarp)
+        {
+            app.MapForwarder("/{**path}", Environment.GetEnvironmentVariable(YarpDestinationVariable) ?? throw new InvalidOperationException($"{YarpDestinationVariable} is not set."));
+        }
+        else
+        {
+            app.MapFunctionsRouterGateway();
+        }
+
 
         var address = await LoopbackApp.StartAsync(app);
         await Console.Out.WriteLineAsync(ListeningPrefix + address);
@@ -65,7 +85,7 @@ internal static class GatewayServer
         return 0;
     }
 
-    private static Task WriteCountersAsync(HttpContext context, UsageEventLoggerProvider logs, long requests)
+    private static Task WriteCountersAsync(HttpContext context, UsageQueue? queue, long requests)
     {
         using var process = Process.GetCurrentProcess();
         var counters = new ProcessCounters(
@@ -75,8 +95,8 @@ internal static class GatewayServer
             GC.CollectionCount(0),
             GC.CollectionCount(2),
             requests,
-            logs.UsageEvents,
-            logs.UsageDropped);
+            queue?.Written ?? 0,
+            queue?.Dropped ?? 0);
         context.Response.ContentType = "application/json";
         return context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(counters, HarnessJsonContext.Default.ProcessCounters)).AsTask();
     }

@@ -5,8 +5,11 @@ namespace FunctionsRouter.LoadHarness;
 /// <summary>The harness's switches, each with its default.</summary>
 internal sealed class HarnessOptions
 {
-    /// <summary>Concurrent request loops in phases (a) to (d). Default 64.</summary>
-    public int Concurrency { get; private set; } = 64;
+    /// <summary>Concurrent request loops in the latency phases (upstream delay on). Default 16.</summary>
+    public int Concurrency { get; private set; } = 16;
+
+    /// <summary>Rounds of every phase; the report gives each phase's median over them. Default 3.</summary>
+    public int Rounds { get; private set; } = 3;
 
     /// <summary>Measured seconds per phase. Default 10.</summary>
     public int DurationSeconds { get; private set; } = 10;
@@ -29,8 +32,8 @@ internal sealed class HarnessOptions
     /// <summary>Pause between content chunks of a stream. Default 1.</summary>
     public int ChunkIntervalMs { get; private set; } = 1;
 
-    /// <summary>Concurrent request loops in the saturation phase (e), where the upstream answers at once. Default 128.</summary>
-    public int SaturationConcurrency { get; private set; } = 128;
+    /// <summary>Concurrent request loops in the saturation phases, where the upstream answers at once. Default 64.</summary>
+    public int SaturationConcurrency { get; private set; } = 64;
 
     /// <summary>Whether the gateway logs usage records (category <c>FunctionsRouter.Usage</c>, Information). Default on.</summary>
     public bool UsageLog { get; private set; } = true;
@@ -47,17 +50,21 @@ internal sealed class HarnessOptions
     /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
     public bool ServeGateway { get; private set; }
 
+    /// <summary>Run as the YARP pass-through child process (internal: the harness starts itself with it).</summary>
+    public bool ServeYarp { get; private set; }
+
     public const string Usage =
         """
         dotnet run -c Release --project tests/FunctionsRouter.LoadHarness -- [options]
-          --concurrency N             concurrent loops for phases a-d (64)
+          --rounds N                  rounds of all phases, YARP and gateway alternating; medians reported (3)
+          --concurrency N             concurrent loops for the latency phases (16)
           --duration S                measured seconds per phase (10)
           --warmup S                  unmeasured seconds before each phase (3)
           --gateway-warmup S          unmeasured gateway traffic before phase a, for the JIT's final tier (10)
           --delay-ms MS               fake upstream's wait before answering / before the first chunk (20)
           --chunks N                  content chunks per stream (8)
           --chunk-interval-ms MS      pause between content chunks (1)
-          --saturation-concurrency N  concurrent loops in phase e, upstream delay 0 (128)
+          --saturation-concurrency N  concurrent loops in the saturation phases, upstream delay 0 (64)
           --usage-log on|off          gateway renders each usage record's log event, Information (on)
           --azurite-nice on|off       Azurite (the usage table) at idle CPU priority, as a remote service would be (on)
           --usage-ledger on|off       experiment: off drops usage records instead of queueing them for the table (on)
@@ -77,6 +84,12 @@ internal sealed class HarnessOptions
                 continue;
             }
 
+            if (name == "--serve-yarp")
+            {
+                options.ServeYarp = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 error = $"{name} needs a value.";
@@ -87,6 +100,7 @@ internal sealed class HarnessOptions
             switch (name)
             {
                 case "--concurrency": options.Concurrency = Positive(name, value, ref error); break;
+                case "--rounds": options.Rounds = Positive(name, value, ref error); break;
                 case "--duration": options.DurationSeconds = Positive(name, value, ref error); break;
                 case "--warmup": options.WarmupSeconds = NonNegative(name, value, ref error); break;
                 case "--gateway-warmup": options.GatewayWarmupSeconds = NonNegative(name, value, ref error); break;

@@ -6,9 +6,9 @@ using FunctionsRouter.Testing;
 namespace FunctionsRouter.LoadHarness;
 
 /// <summary>
-/// One run: Azurite, the alias table with one alias, the fake upstream (this process), the gateway (a child process),
-/// then the phases (a) direct JSON, (b) gateway JSON, (c) direct stream, (d) gateway stream, (e) gateway JSON at
-/// saturation, and the report. Everything started is stopped on the way out, Ctrl+C and SIGTERM included.
+/// One run: Azurite, the alias table with one alias, the fake upstream (this process), the gateway and a YARP
+/// pass-through (two child processes), then rounds of phases — direct, YARP and gateway, JSON then streamed, then YARP
+/// and gateway at saturation — and the report of medians. Everything started is stopped on the way out, Ctrl+C and SIGTERM included.
 /// </summary>
 internal static class HarnessRun
 {
@@ -25,6 +25,7 @@ internal static class HarnessRun
         var azurite = new AzuriteFixture();
         FakeUpstream? upstream = null;
         GatewayProcess? gateway = null;
+        GatewayProcess? yarp = null;
         System.Diagnostics.Process? azuriteProcess = null;
         try
         {
@@ -52,69 +53,121 @@ internal static class HarnessRun
                     [$"Router__Endpoints__{EndpointName}__Api"] = "models",
                     [$"Router__Endpoints__{EndpointName}__Key"] = "harness-key",
                     ["Router__Storage__ConnectionString"] = azurite.ConnectionString,
+
+                    // The alias catalog is read once: a re-read waits on Azurite, which at idle priority and behind the
+                    // usage writer's transactions answered a read only after the 10 s window had ended (a stall of
+                    // every request that the bounded table waits of issue 10 address). The harness measures the path.
+                    ["Router__AliasCacheTtl"] = "01:00:00",
                 },
                 options,
+                yarp: false,
                 stop.Token);
             Progress($"gateway process {gateway.Id} on {gateway.BaseUri}");
+            yarp = await GatewayProcess.StartAsync(
+                new Dictionary<string, string> { [GatewayServer.YarpDestinationVariable] = upstream.BaseUri.ToString() },
+                options,
+                yarp: true,
+                stop.Token);
+            Progress($"YARP process {yarp.Id} on {yarp.BaseUri}");
 
             using var driver = new LoadDriver();
-            var direct = new Uri(upstream.BaseUri, "/models/chat/completions?api-version=2025-04-01");
+            const string path = "/models/chat/completions?api-version=2025-04-01";
+            var direct = new Uri(upstream.BaseUri, path);
+            var viaYarp = new Uri(yarp.BaseUri, path);
             var viaGateway = new Uri(gateway.BaseUri, "/api/models/chat/completions");
             LoadRequest directJson = new(direct, Body(Deployment, stream: false), false);
+            LoadRequest yarpJson = new(viaYarp, Body(Deployment, stream: false), false);
             LoadRequest gatewayJson = new(viaGateway, Body(Alias, stream: false), false);
             LoadRequest directSse = new(direct, Body(Deployment, stream: true), true);
+            LoadRequest yarpSse = new(viaYarp, Body(Deployment, stream: true), true);
             LoadRequest gatewaySse = new(viaGateway, Body(Alias, stream: true), true);
 
-            // One of each through the gateway before anything is measured: the alias cache is warm, the route works.
+            // One of each through each proxy before anything is measured: the alias cache is warm, the routes work.
             var buffer = new byte[16 * 1024];
-            foreach (var request in new[] { gatewayJson, gatewaySse })
+            foreach (var request in new[] { gatewayJson, gatewaySse, yarpJson, yarpSse })
             {
                 var (ok, _) = await driver.SendAsync(request, buffer, stop.Token);
                 if (!ok)
                 {
-                    throw new InvalidOperationException($"The gateway did not answer a {(request.Streamed ? "streamed" : "JSON")} request correctly; nothing to measure.");
+                    throw new InvalidOperationException($"{request.Uri} did not answer a {(request.Streamed ? "streamed" : "JSON")} request correctly; nothing to measure.");
                 }
             }
 
             var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
             var duration = TimeSpan.FromSeconds(options.DurationSeconds);
-            Task<PhaseResult> Phase(string name, LoadRequest request, int concurrency, GatewayProcess? measured)
+            Task<PhaseResult> Phase(string name, LoadRequest request, int concurrency, GatewayProcess? measured, bool ledger)
             {
                 Progress($"phase {name}: {concurrency} loops, {options.WarmupSeconds} s warm-up + {options.DurationSeconds} s");
-                return driver.RunAsync(name, request, concurrency, warmup, duration, measured, options.UsageLedger, azuriteProcess, stop.Token);
+                return driver.RunAsync(name, request, concurrency, warmup, duration, measured, ledger, azuriteProcess, stop.Token);
             }
 
             if (options.GatewayWarmupSeconds > 0)
             {
                 // Tiered compilation recompiles hot methods in the background for a while after start: let it finish.
-                var half = TimeSpan.FromSeconds(options.GatewayWarmupSeconds / 2.0);
-                Progress($"gateway warm-up: {options.GatewayWarmupSeconds} s, half JSON, half streams");
-                await driver.RunAsync("warm-up", gatewayJson, options.Concurrency, TimeSpan.Zero, half, null, options.UsageLedger, null, stop.Token);
-                await driver.RunAsync("warm-up", gatewaySse, options.Concurrency, TimeSpan.Zero, half, null, options.UsageLedger, null, stop.Token);
+                var quarter = TimeSpan.FromSeconds(options.GatewayWarmupSeconds / 4.0);
+                Progress($"warm-up: {options.GatewayWarmupSeconds} s each for the gateway and YARP, half JSON, half streams");
+                foreach (var request in new[] { gatewayJson, gatewaySse, gatewayJson, gatewaySse, yarpJson, yarpSse, yarpJson, yarpSse })
+                {
+                    await driver.RunAsync("warm-up", request, options.Concurrency, TimeSpan.Zero, quarter, null, false, null, stop.Token);
+                }
+
                 await gateway.GetDrainedCountersAsync(options.UsageLedger, TimeSpan.FromSeconds(120), stop.Token);
             }
 
-            var a = await Phase("(a) direct, JSON", directJson, options.Concurrency, null);
-            var b = await Phase("(b) gateway, JSON", gatewayJson, options.Concurrency, gateway);
-            var c = await Phase("(c) direct, stream", directSse, options.Concurrency, null);
-            var d = await Phase("(d) gateway, stream", gatewaySse, options.Concurrency, gateway);
-            upstream.DelayMs = 0;
-            var e = await Phase("(e) gateway, JSON, saturation", gatewayJson, options.SaturationConcurrency, gateway);
+            Progress("idle CPU of the gateway and YARP processes, 4 s each");
+            await gateway.MeasureIdleAsync(options.UsageLedger, stop.Token);
+            await yarp.MeasureIdleAsync(false, stop.Token);
 
-            var failed = new[] { a, b, c, d, e }.FirstOrDefault(p => p.Completed == 0);
-            if (failed is not null)
+            var rounds = new List<HarnessRound>();
+            for (var number = 1; number <= options.Rounds; number++)
             {
-                throw new InvalidOperationException($"Phase {failed.Name} completed no request ({failed.Errors} errors); nothing to report.");
+                // Alternate which proxy goes first, so that a drift in the machine's load does not favour one.
+                var yarpFirst = number % 2 == 1;
+                async Task<(PhaseResult Yarp, PhaseResult Gateway)> PairAsync(string kind, LoadRequest viaY, LoadRequest viaG, int concurrency)
+                {
+                    PhaseResult? y = null;
+                    PhaseResult? g = null;
+                    for (var i = 0; i < 2; i++)
+                    {
+                        if (yarpFirst == (i == 0))
+                        {
+                            y = await Phase($"r{number} YARP, {kind}", viaY, concurrency, yarp, false);
+                        }
+                        else
+                        {
+                            g = await Phase($"r{number} gateway, {kind}", viaG, concurrency, gateway, options.UsageLedger);
+                        }
+                    }
+
+                    return (y!, g!);
+                }
+
+                upstream.DelayMs = options.DelayMs;
+                var directJsonPhase = await Phase($"r{number} direct, JSON", directJson, options.Concurrency, null, false);
+                var (yJson, gJson) = await PairAsync("JSON", yarpJson, gatewayJson, options.Concurrency);
+                var directSsePhase = await Phase($"r{number} direct, stream", directSse, options.Concurrency, null, false);
+                var (ySse, gSse) = await PairAsync("stream", yarpSse, gatewaySse, options.Concurrency);
+                upstream.DelayMs = 0;
+                var (ySat, gSat) = await PairAsync("JSON, saturation", yarpJson, gatewayJson, options.SaturationConcurrency);
+                var round = new HarnessRound(number, directJsonPhase, yJson, gJson, directSsePhase, ySse, gSse, ySat, gSat);
+                if (round.Phases.FirstOrDefault(p => p.Completed == 0) is { } failed)
+                {
+                    throw new InvalidOperationException($"Phase {failed.Name} completed no request ({failed.Errors} errors); nothing to report.");
+                }
+
+                rounds.Add(round);
             }
 
             var setup =
                 $"FunctionsRouter load harness: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
-                $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}\n" +
-                $"concurrency {options.Concurrency}, {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up per phase, gateway warmed up {options.GatewayWarmupSeconds} s first; " +
-                $"upstream delay {options.DelayMs} ms (0 in phase e); streams: {options.Chunks} content chunks {options.ChunkIntervalMs} ms apart, then finish, usage, [DONE]\n" +
+                $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}; load average before the run {LoadAverage()}\n" +
+                $"{options.Rounds} rounds, YARP and gateway alternating first; {options.Concurrency} loops in the latency phases (upstream delay {options.DelayMs} ms), {options.SaturationConcurrency} at saturation (delay 0); " +
+                $"{options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up per phase; streams: {options.Chunks} content chunks {options.ChunkIntervalMs} ms apart, then finish, usage, [DONE]\n" +
                 $"bodies: request {gatewayJson.Body.Length} B (stream {gatewaySse.Body.Length} B); answer {upstream.JsonResponseBytes} B JSON, {upstream.StreamResponseBytes} B stream; " +
-                $"usage ledger {(options.UsageLedger ? $"on (queue + table writer to Azurite{(options.AzuriteNice ? ", which runs at idle priority" : string.Empty)}; default queue capacity)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "on (Information, rendered and discarded)" : "off (events counted, not rendered)")}";
-            Console.Write(HarnessReport.Render(options, setup, a, b, c, d, e));
+                $"YARP {typeof(Yarp.ReverseProxy.Forwarder.IHttpForwarder).Assembly.GetName().Version} pass-through (MapForwarder, no body rewrite, no ledger); " +
+                $"gateway usage ledger {(options.UsageLedger ? $"on (writer to Azurite{(options.AzuriteNice ? " at idle priority" : string.Empty)}, default queue bound)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "rendered" : "not rendered")}";
+            setup += $"\nidle CPU (no traffic): gateway {gateway.IdleCpuMsPerSecond:0.0} ms/s, YARP {yarp.IdleCpuMsPerSecond:0.0} ms/s";
+            Console.Write(HarnessReport.Render(options, setup, rounds));
             return 0;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -133,6 +186,11 @@ internal static class HarnessRun
             if (gateway is not null)
             {
                 await gateway.DisposeAsync();
+            }
+
+            if (yarp is not null)
+            {
+                await yarp.DisposeAsync();
             }
 
             if (upstream is not null)
@@ -155,6 +213,18 @@ internal static class HarnessRun
     private static byte[] Body(string model, bool stream) => Encoding.UTF8.GetBytes(
         "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Answer in one sentence.\"},{\"role\":\"user\",\"content\":\"What is the capital of France?\"}],\"max_tokens\":64" +
         (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : string.Empty) + "}");
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[harness] {message}");
 }

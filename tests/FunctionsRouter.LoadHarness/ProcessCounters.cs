@@ -7,10 +7,10 @@ namespace FunctionsRouter.LoadHarness;
 /// <param name="Gen0">Gen 0 collections since start.</param>
 /// <param name="Gen2">Gen 2 collections since start.</param>
 /// <param name="Requests">Gateway requests (routes under <c>/api</c>) answered since start.</param>
-/// <param name="UsageEvents">Usage records the table writer has taken off the queue (it logs each one as it does).</param>
+/// <param name="UsageWritten">Usage records the table writer has written to the table.</param>
 /// <param name="UsageDropped">Usage records refused by a full queue (logged instead of written).</param>
-internal sealed record ProcessCounters(double CpuMs, long WorkingSetBytes, long AllocatedBytes, int Gen0, int Gen2, long Requests, long UsageEvents, long UsageDropped)
+internal sealed record ProcessCounters(double CpuMs, long WorkingSetBytes, long AllocatedBytes, int Gen0, int Gen2, long Requests, long UsageWritten, long UsageDropped)
 {
-    /// <summary>Every answered request's usage record has left the queue (written, or dropped and logged).</summary>
-    public bool UsageDrained => UsageEvents + UsageDropped >= Requests;
+    /// <summary>Every answered request's usage record is done with: written, or dropped and logged.</summary>
+    public bool UsageDrained => UsageWritten + UsageDropped >= Requests;
 }

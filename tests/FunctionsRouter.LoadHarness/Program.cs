@@ -8,4 +8,4 @@ if (options is null)
     return 2;
 }
 
-return options.ServeGateway ? await GatewayServer.RunAsync(options) : await HarnessRun.RunAsync(options);
+return options.ServeGateway || options.ServeYarp ? await GatewayServer.RunAsync(options) : await HarnessRun.RunAsync(options);

@@ -65,10 +65,15 @@ public sealed class RouterOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>How many usage records may wait for the table writer (<c>Router__UsageQueueCapacity</c>).</summary>
-    /// <value>Default 10,000; from 100 to 1,000,000. When full, a record is logged and counted as dropped.</value>
-    [Range(100, 1_000_000)]
-    public int UsageQueueCapacity { get; set; } = 10_000;
+    /// <summary>
+    /// How much memory usage records not yet in the table may hold (<c>Router__UsageQueueBytes</c>): those queued, and
+    /// those the writer holds through a table outage. At about 650 bytes a record (estimated generously), the default
+    /// keeps about 400,000 records: a minute at 6,500 requests/s, more than one instance serves. Beyond it a record is
+    /// logged in full and counted as dropped.
+    /// </summary>
+    /// <value>Default 256 MiB; from 1 MiB to 8 GiB.</value>
+    [Range(1L << 20, 8L << 30)]
+    public long UsageQueueBytes { get; set; } = 256L << 20;
 
     /// <summary>
     /// How long the usage writer lets records gather before a write (<c>Router__UsageBatchLinger</c>), so that a

@@ -47,14 +47,14 @@ internal static partial class GatewayLog
     [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
     public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
 
-    [LoggerMessage(3002, LogLevel.Error, "Usage queue full ({Capacity}); record {RequestId} for alias {Alias} not queued for the table ({Dropped} dropped so far). It is in this log.")]
-    public static partial void UsageQueueFull(ILogger logger, int capacity, string requestId, string alias, long dropped);
+    [LoggerMessage(3002, LogLevel.Error, "Usage queue full ({CapacityBytes} bytes); record {RequestId} for alias {Alias} not queued for the table ({Dropped} dropped so far). It is in this log.")]
+    public static partial void UsageQueueFull(ILogger logger, long capacityBytes, string requestId, string alias, long dropped);
 
     [LoggerMessage(3003, LogLevel.Warning, "Usage batch of {Count} records to partition {Partition} failed (attempt {Attempt}); retrying in {DelayMs} ms.")]
     public static partial void UsageWriteRetry(ILogger logger, int count, string partition, int attempt, double delayMs, Exception exception);
 
-    [LoggerMessage(3004, LogLevel.Error, "Usage batch of {Count} records to partition {Partition} failed for good after {Attempts} attempts; they remain in this log only.")]
-    public static partial void UsageWriteFailed(ILogger logger, int count, string partition, int attempts, Exception exception);
+    [LoggerMessage(3004, LogLevel.Error, "Usage record for partition {Partition} refused by the table (status {Status}); it remains in this log only.")]
+    public static partial void UsageWriteRefused(ILogger logger, string partition, int status, Exception exception);
 
     [LoggerMessage(3005, LogLevel.Warning, "Usage writer stopped with {Count} records unwritten: shutdown ran out of time.")]
     public static partial void UsageShutdownIncomplete(ILogger logger, int count);

@@ -72,7 +72,7 @@ internal sealed class GatewayTelemetry : IDisposable
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _cooldowns = meter.CreateCounter<long>(GatewayTelemetryNames.CooldownEvents, "{event}", "Targets put in cooldown after a failure.");
         _refusals = meter.CreateCounter<long>(GatewayTelemetryNames.AdmissionRefusals, "{request}", "Requests refused by admission (no, bad or unregistered credential; alias not granted).");
-        meter.CreateObservableGauge(GatewayTelemetryNames.UsageQueueDepth, () => usageQueue.Depth, "{record}", "Usage records waiting for the table writer.");
+        meter.CreateObservableGauge(GatewayTelemetryNames.UsageQueueDepth, () => usageQueue.Depth, "{record}", "Usage records not yet in the table: queued, or held by the writer through an outage.");
         meter.CreateObservableCounter(GatewayTelemetryNames.UsageQueueDropped, () => usageQueue.Dropped, "{record}", "Usage records that did not fit in the queue (logged, not written to the table).");
 
         _endpoints = options.Value.Endpoints

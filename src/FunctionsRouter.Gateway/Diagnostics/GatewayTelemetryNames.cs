@@ -27,7 +27,7 @@ public static class GatewayTelemetryNames
     /// <summary>Counter of targets put in cooldown after a failure (<c>{event}</c>).</summary>
     public const string CooldownEvents = "functionsrouter.cooldown.events";
 
-    /// <summary>Gauge of usage records waiting for the table writer (<c>{record}</c>).</summary>
+    /// <summary>Gauge of usage records not yet in the table, queued or held by the writer (<c>{record}</c>).</summary>
     public const string UsageQueueDepth = "functionsrouter.usage_queue.depth";
 
     /// <summary>Counter of usage records that did not fit in the queue since start (<c>{record}</c>).</summary>

@@ -109,9 +109,15 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            TableStorageLocation.TryResolve(options.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
+            return UsageTableClient.Create(location, options.UsageTable, () => sp.GetRequiredService<Lazy<TokenCredential>>().Value);
+        });
         services.TryAddSingleton(sp => new UsageTableWriter(
             sp.GetRequiredService<UsageQueue>(),
-            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable),
+            sp.GetRequiredService<UsageTableClient>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger));

@@ -2,8 +2,8 @@ using System.Buffers;
 
 namespace FunctionsRouter.Gateway.Requests;
 
-/// <summary>Bytes in an array rented from the shared pool; disposing returns it.</summary>
-internal sealed class PooledBuffer : IDisposable
+/// <summary>Bytes in an array rented from the shared pool; disposing returns it. Also a buffer writer (the usage ledger's batch bodies).</summary>
+internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
 {
     private byte[]? _array;
 
@@ -34,6 +34,16 @@ internal sealed class PooledBuffer : IDisposable
         ArrayPool<byte>.Shared.Return(Array);
         _array = bigger;
     }
+
+    public void Advance(int count) => Length += count;
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        EnsureCapacity(Math.Max(sizeHint, 256));
+        return Array.AsMemory(Length);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
     public void Dispose()
     {

@@ -19,17 +19,38 @@ public static class UsageRecordKeys
 {
     public const int ShardCount = 16;
 
-    public static string PartitionKey(UsageRecord record)
+    /// <summary>The longest RowKey: a 200-character alias prefix, '|', 19 digits of ticks, '|', 32 hex digits.</summary>
+    internal const int MaxRowKeyLength = MaxAliasKeyLength + 1 + 19 + 1 + 32;
+
+    private const int MaxAliasKeyLength = 200;
+
+    public static string PartitionKey(UsageRecord record) => Partition(record).ToString();
+
+    public static string RowKey(UsageRecord record) => AliasKey(record.Alias) + "|" + record.Timestamp.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + record.RecordId.ToString("N");
+
+    internal static UsagePartitionKey Partition(UsageRecord record)
     {
         // Record ids are random (version 4 GUIDs): their first byte spreads records evenly over the shards.
         Span<byte> id = stackalloc byte[16];
         record.RecordId.TryWriteBytes(id);
-        var shard = id[0] % ShardCount;
-        return record.Timestamp.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + shard.ToString("x2", CultureInfo.InvariantCulture);
+        return new UsagePartitionKey(DateOnly.FromDateTime(record.Timestamp.UtcDateTime), id[0] % ShardCount);
     }
 
-    public static string RowKey(UsageRecord record) =>
-        KeySafe(record.Alias.ToLowerInvariant()) + "|" + record.Timestamp.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + record.RecordId.ToString("N");
+    /// <summary>The alias as its RowKeys begin: lower case, key-safe, at most 200 characters.</summary>
+    internal static string AliasKey(string alias) => KeySafe(alias.ToLowerInvariant());
+
+    /// <summary>Writes the RowKey into <paramref name="destination"/> (at least <see cref="MaxRowKeyLength"/> long) without allocating, given <see cref="AliasKey"/> of the record's alias.</summary>
+    internal static int FormatRowKey(UsageRecord record, string aliasKey, Span<char> destination)
+    {
+        aliasKey.CopyTo(destination);
+        var length = aliasKey.Length;
+        destination[length++] = '|';
+        record.Timestamp.UtcTicks.TryFormat(destination[length..], out var written, "D19", CultureInfo.InvariantCulture);
+        length += written;
+        destination[length++] = '|';
+        record.RecordId.TryFormat(destination[length..], out written, "N");
+        return length + written;
+    }
 
     /// <summary>The filter for one UTC day of one alias (across all shards).</summary>
     public static string AliasDayFilter(DateOnly day, string alias)
@@ -47,8 +68,8 @@ public static class UsageRecordKeys
     /// <summary>Keys may not hold / \ # ? or control characters, and are at most 1 KiB: alias text is made to fit.</summary>
     private static string KeySafe(string value)
     {
-        var builder = new StringBuilder(Math.Min(value.Length, 200));
-        foreach (var c in value.AsSpan(0, Math.Min(value.Length, 200)))
+        var builder = new StringBuilder(Math.Min(value.Length, MaxAliasKeyLength));
+        foreach (var c in value.AsSpan(0, Math.Min(value.Length, MaxAliasKeyLength)))
         {
             builder.Append(c is '/' or '\\' or '#' or '?' or '|' || char.IsControl(c) ? '_' : c);
         }

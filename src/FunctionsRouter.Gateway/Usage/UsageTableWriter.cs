@@ -1,5 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,30 +8,37 @@ namespace FunctionsRouter.Gateway.Usage;
 
 /// <summary>
 /// Drains the usage queue into the usage table, off the request path: once a record arrives, the writer lets more gather
-/// for <c>Router__UsageBatchLinger</c>, then sends what has queued up together, as entity-group transactions of up to
-/// 100 rows per partition (upserts, so a retry
-/// rewrites the same rows). Transient failures are retried with exponential backoff; at shutdown the queue is drained
-/// until the host's shutdown timeout. Every record is also logged as a structured event.
+/// for <c>Router__UsageBatchLinger</c>, takes what has queued up (up to 5,000 records), and writes it as entity-group
+/// transactions of up to 100 rows per partition, <see cref="MaxConcurrentBatches"/> at a time (the day's 16 shards are
+/// independent partitions). Rows are upserts, so a retried batch rewrites the same rows. A batch that fails for a
+/// reason that can pass (no answer within the call timeout, 408, 429, 5xx, 401/403, network) is retried with backoff
+/// until it is written: its records stay in memory meanwhile and count against <c>Router__UsageQueueBytes</c>, so a
+/// table outage costs memory, not records. A row the table refuses for good (another 4xx) is logged in full instead.
+/// At shutdown the queue is drained until the host's shutdown timeout.
 /// </summary>
 internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
 {
     internal const int MaxBatch = 100;
-    internal const int MaxAttempts = 6;
-    private const int MaxDrain = 2_000;
+    internal const int MaxConcurrentBatches = 8;
+    internal const int MaxDrain = 5_000;
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly UsageQueue _queue;
     private readonly TimeSpan _linger;
-    private readonly TableClient _table;
+    private readonly UsageTableClient _table;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _usageLogger;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<UsagePartitionKey, List<UsageRecord>> _partitions = [];
+    private readonly List<(UsagePartitionKey Partition, ReadOnlyMemory<UsageRecord> Rows)> _batches = [];
     private Task? _loop;
-    private bool _tableEnsured;
+    private volatile bool _tableEnsured;
     private int _disposed;
 
-    public UsageTableWriter(UsageQueue queue, TableClient table, TimeProvider time, ILoggerFactory loggers, TimeSpan linger = default)
+    public UsageTableWriter(UsageQueue queue, UsageTableClient table, TimeProvider time, ILoggerFactory loggers, TimeSpan linger = default)
     {
         _linger = linger;
         _queue = queue;
@@ -82,32 +89,55 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<UsageRecord>(MaxBatch);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentBatches, CancellationToken = cancellationToken };
         try
         {
             while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 await LingerAsync().ConfigureAwait(false);
-
-                batch.Clear();
-                while (batch.Count < MaxDrain && _queue.Reader.TryRead(out var record))
-                {
-                    UsageLogger.Log(_usageLogger, record);
-                    batch.Add(record);
-                }
-
-                foreach (var partition in batch.Select(r => (Record: r, Entity: UsageEntity.From(r))).GroupBy(p => p.Entity.PartitionKey))
-                {
-                    foreach (var chunk in partition.Select(p => p.Entity).Chunk(MaxBatch))
-                    {
-                        await WriteAsync(partition.Key, chunk, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                TakeBatches();
+                await Parallel.ForEachAsync(_batches, parallel, (batch, token) => new ValueTask(WriteAsync(batch.Partition, batch.Rows, token))).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutdown ran out of time; StopAsync has logged what is left.
+        }
+    }
+
+    /// <summary>Takes what is queued (up to <see cref="MaxDrain"/>) and cuts it into per-partition batches of up to 100.</summary>
+    private void TakeBatches()
+    {
+        if (_partitions.Count > 4 * UsageRecordKeys.ShardCount)
+        {
+            _partitions.Clear(); // yesterday's
+        }
+
+        foreach (var rows in _partitions.Values)
+        {
+            rows.Clear();
+        }
+
+        for (var taken = 0; taken < MaxDrain && _queue.Reader.TryRead(out var record); taken++)
+        {
+            UsageLogger.Log(_usageLogger, record);
+            var partition = UsageRecordKeys.Partition(record);
+            if (!_partitions.TryGetValue(partition, out var rows))
+            {
+                _partitions[partition] = rows = new List<UsageRecord>(MaxBatch);
+            }
+
+            rows.Add(record);
+        }
+
+        _batches.Clear();
+        foreach (var (partition, rows) in _partitions)
+        {
+            ReadOnlyMemory<UsageRecord> all = rows.ToArray();
+            for (var start = 0; start < all.Length; start += MaxBatch)
+            {
+                _batches.Add((partition, all.Slice(start, Math.Min(MaxBatch, all.Length - start))));
+            }
         }
     }
 
@@ -129,7 +159,8 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(string partition, TableEntity[] entities, CancellationToken cancellationToken)
+    /// <summary>Writes one batch, retrying until it is written, or refused for good (then row by row), or shutdown aborts.</summary>
+    private async Task WriteAsync(UsagePartitionKey partition, ReadOnlyMemory<UsageRecord> rows, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -137,43 +168,46 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
             {
                 if (!_tableEnsured)
                 {
-                    await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                    await _table.CreateTableIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
                     _tableEnsured = true;
                 }
 
-                await _table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
+                await _table.SubmitAsync(partition, rows, cancellationToken).ConfigureAwait(false);
+                _queue.Release(rows.Span, written: true);
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex) && attempt < MaxAttempts)
+            catch (RequestFailedException ex) when (IsRefusal(ex.Status))
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 10_000));
-                GatewayLog.UsageWriteRetry(_logger, entities.Length, partition, attempt, delay.TotalMilliseconds, ex);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException)
-            {
-                if (ex is TableTransactionFailedException && entities.Length > 1)
+                if (rows.Length > 1)
                 {
                     // One bad row fails the whole transaction: write the rows one by one so the others still land.
-                    foreach (var entity in entities)
+                    for (var i = 0; i < rows.Length; i++)
                     {
-                        await WriteAsync(partition, [entity], cancellationToken).ConfigureAwait(false);
+                        await WriteAsync(partition, rows.Slice(i, 1), cancellationToken).ConfigureAwait(false);
                     }
 
                     return;
                 }
 
-                GatewayLog.UsageWriteFailed(_logger, entities.Length, partition, attempt, ex);
+                UsageLogger.Log(_logger, rows.Span[0]);
+                GatewayLog.UsageWriteRefused(_logger, partition.ToString(), ex.Status, ex);
+                _queue.Release(rows.Span, written: false);
                 return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TableStorageFailures.IsStorageFailure(ex))
+            {
+                if (ex is RequestFailedException { Status: 404 })
+                {
+                    _tableEnsured = false; // deleted under us: create it again
+                }
+
+                var delay = TimeSpan.FromTicks(Math.Min(FirstBackoff.Ticks << Math.Min(attempt - 1, 10), MaxBackoff.Ticks));
+                GatewayLog.UsageWriteRetry(_logger, rows.Length, partition.ToString(), attempt, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static bool IsTransient(Exception ex) => ex switch
-    {
-        TableTransactionFailedException t => t.Status is 0 or 408 or 429 or >= 500,
-        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
-        IOException or HttpRequestException => true,
-        _ => false,
-    };
+    /// <summary>A status the table will give again for the same rows: retrying cannot help.</summary>
+    private static bool IsRefusal(int status) => status is >= 400 and < 500 and not (401 or 403 or 404 or 408 or 429);
 }

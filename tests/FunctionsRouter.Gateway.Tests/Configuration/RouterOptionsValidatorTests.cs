@@ -39,6 +39,7 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:CircuitBreakerProbeInterval", "00:01:00", "Router__CircuitBreakerProbeInterval (00:01:00) must not be longer than Router__CircuitBreakerDuration")]
     [InlineData("Router:ResponsesTable", "", "ResponsesTable")]
     [InlineData("Router:ResponsesTable", "response-affinity", "Router__ResponsesTable must be 3-63 letters and digits")]
+    [InlineData("Router:UsageQueueBytes", "1000", "UsageQueueBytes")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };

@@ -36,7 +36,8 @@ public sealed class GatewayTelemetryTests : IDisposable
 
     public GatewayTelemetryTests()
     {
-        var options = new RouterOptions { UsageQueueCapacity = 2 };
+        // Room for two of this file's records (all the same size).
+        var options = new RouterOptions { UsageQueueBytes = 2 * UsageQueue.EstimateBytes(Record(Primary)) };
         options.Endpoints["default"] = new EndpointOptions { Url = "https://acct.services.ai.azure.com/models", Api = "models" };
         options.Endpoints["oai"] = new EndpointOptions { Url = "https://acct-eu.openai.azure.com:8443/openai/v1", Api = "openai" };
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
