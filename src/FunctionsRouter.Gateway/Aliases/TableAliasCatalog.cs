@@ -40,6 +40,8 @@ internal sealed class TableAliasCatalog : IAliasCatalog
     private long _doNotRetryBefore;
     private bool _invalidated;
     private bool _outage;
+    private long _generation;
+    private long _refreshGeneration;
     private bool _tableEnsured;
     private Task<AliasCatalogSnapshot>? _refresh;
 
@@ -107,20 +109,37 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         }
     }
 
-    public void Invalidate() => Volatile.Write(ref _invalidated, true);
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _invalidated, true);
+    }
 
+    /// <summary>
+    /// Joins the read under way, unless it started before the latest <see cref="Invalidate"/> (it may miss the write that
+    /// caused it): then a new read is chained after it, and that is what later requests join.
+    /// </summary>
     private Task<AliasCatalogSnapshot> StartOrJoinRefresh()
     {
         lock (_gate)
         {
-            return _refresh ??= Task.Run(RefreshAsync);
+            var wanted = Volatile.Read(ref _generation);
+            if (_refresh is { } running && _refreshGeneration >= wanted)
+            {
+                return running;
+            }
+
+            _refreshGeneration = wanted;
+            _refresh = _refresh is { } older
+                ? older.ContinueWith(_ => RefreshAsync(wanted), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()
+                : Task.Run(() => RefreshAsync(wanted));
+            return _refresh;
         }
     }
 
-    private async Task<AliasCatalogSnapshot> RefreshAsync()
+    private async Task<AliasCatalogSnapshot> RefreshAsync(long generation)
     {
         var started = _time.GetTimestamp();
-        Volatile.Write(ref _invalidated, false);
         try
         {
             AliasCatalogSnapshot snapshot;
@@ -132,6 +151,10 @@ internal sealed class TableAliasCatalog : IAliasCatalog
             Volatile.Write(ref _loadedAt, started);
             Volatile.Write(ref _snapshot, snapshot);
             Volatile.Write(ref _outage, false);
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                Volatile.Write(ref _invalidated, false); // Read after the latest invalidation: requests stop waiting.
+            }
             return snapshot;
         }
         catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
@@ -152,7 +175,10 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         {
             lock (_gate)
             {
-                _refresh = null;
+                if (_refreshGeneration <= generation)
+                {
+                    _refresh = null; // Unless a newer read was chained after this one.
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using FunctionsRouter.Gateway.Aliases;
@@ -103,6 +104,37 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         catalog.Invalidate();
 
         Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+    }
+
+    [Fact]
+    public async Task Invalidate_WhileAnOlderReadIsUnderWay_NextRequestGetsAReadStartedAfterIt()
+    {
+        var name = fixture.Azurite.CreateTableName("cat");
+        var table = new TableClient(fixture.Azurite.ConnectionString, name);
+        await table.CreateAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "before" });
+        var transport = new HeldAnswerTransport();
+        var options = Options.Create(new RouterOptions { AliasCacheTtl = Ttl, TableWaitTimeout = WaitTimeout, TableOperationTimeout = OperationTimeout });
+        var catalog = new TableAliasCatalog(new TableClient(fixture.Azurite.ConnectionString, name, new TableClientOptions { Transport = transport }), options, endpoint => endpoint == "default", _time, NullLogger<TableAliasCatalog>.Instance);
+        Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
+
+        // A background read starts and gets its answer ("before"), but is slow to finish…
+        transport.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _time.Advance(Ttl * 0.75);
+        await catalog.GetSnapshotAsync();
+        for (var i = 0; i < 500 && transport.Held == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        // …while an admin write lands and invalidates the catalog.
+        await table.UpsertEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "after" });
+        catalog.Invalidate();
+        var next = catalog.GetSnapshotAsync().AsTask();
+        transport.Hold.SetResult();
+
+        Assert.Equal(1, transport.Held);
+        Assert.Equal("after", Deployment(await next, "a"));
     }
 
     [Fact]
@@ -231,6 +263,31 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         var options = Options.Create(new RouterOptions { AliasCacheTtl = Ttl });
         var catalog = new TableAliasCatalog(faulty, options, endpoint => endpoint == "default", _time, NullLogger<TableAliasCatalog>.Instance);
         return (catalog, table);
+    }
+
+    /// <summary>Passes requests to Azurite and, while <see cref="Hold"/> is pending, holds the answer back once it has it.</summary>
+    private sealed class HeldAnswerTransport : HttpPipelineTransport
+    {
+        private readonly HttpClientTransport _inner = new();
+        private int _held;
+
+        public TaskCompletionSource? Hold { get; set; }
+
+        public int Held => Volatile.Read(ref _held);
+
+        public override Request CreateRequest() => _inner.CreateRequest();
+
+        public override void Process(HttpMessage message) => ProcessAsync(message).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message)
+        {
+            await _inner.ProcessAsync(message);
+            if (Hold is { Task.IsCompleted: false } hold)
+            {
+                Interlocked.Increment(ref _held);
+                await hold.Task;
+            }
+        }
     }
 
     /// <summary>Passes requests to Azurite, or refuses them as an unreachable storage account would.</summary>
