@@ -44,6 +44,14 @@ internal static class HarnessRun
                 new TableEntity(Alias, "primary") { ["Deployment"] = Deployment, ["Endpoint"] = EndpointName, ["Enabled"] = true, ["Priority"] = 0, ["Weight"] = 1 },
                 cancellationToken: stop.Token);
 
+            // A caller with a gateway key, as the command line makes one: every gateway request is admitted by its key, so
+            // admission (a cached key: a hash and two lookups) is part of what is measured.
+            var key = FunctionsRouter.Gateway.Callers.CallerKeys.Create();
+            var callers = azurite.CreateServiceClient().GetTableClient(FunctionsRouter.Gateway.Callers.CallerTable.DefaultName);
+            await callers.CreateIfNotExistsAsync(stop.Token);
+            await callers.UpsertEntityAsync(new FunctionsRouter.Gateway.Callers.CallerRecord("harness", FunctionsRouter.Gateway.Callers.CallerKind.Key, "load harness", true, null, FunctionsRouter.Gateway.Callers.AliasAccess.All, null, DateTimeOffset.UtcNow).ToEntity(), cancellationToken: stop.Token);
+            await callers.UpsertEntityAsync(new FunctionsRouter.Gateway.Callers.CallerKeyRecord(FunctionsRouter.Gateway.Callers.CallerKeys.Hash(key), "harness", FunctionsRouter.Gateway.Callers.CallerKeys.DisplayPrefix(key), DateTimeOffset.UtcNow, null).ToEntity(), cancellationToken: stop.Token);
+
             upstream = await FakeUpstream.StartAsync(options.DelayMs, options.Chunks, options.ChunkIntervalMs, stop.Token);
             Progress($"fake upstream on {upstream.BaseUri}");
             gateway = await GatewayProcess.StartAsync(
@@ -77,10 +85,10 @@ internal static class HarnessRun
             var viaGateway = new Uri(gateway.BaseUri, "/api/models/chat/completions");
             LoadRequest directJson = new(direct, Body(Deployment, stream: false), false);
             LoadRequest yarpJson = new(viaYarp, Body(Deployment, stream: false), false);
-            LoadRequest gatewayJson = new(viaGateway, Body(Alias, stream: false), false);
+            LoadRequest gatewayJson = new(viaGateway, Body(Alias, stream: false), false, key);
             LoadRequest directSse = new(direct, Body(Deployment, stream: true), true);
             LoadRequest yarpSse = new(viaYarp, Body(Deployment, stream: true), true);
-            LoadRequest gatewaySse = new(viaGateway, Body(Alias, stream: true), true);
+            LoadRequest gatewaySse = new(viaGateway, Body(Alias, stream: true), true, key);
 
             // One of each through each proxy before anything is measured: the alias cache is warm, the routes work.
             var buffer = new byte[16 * 1024];

@@ -121,6 +121,11 @@ internal sealed class LoadDriver : IDisposable
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, request.Uri) { Content = new ByteArrayContent(request.Body) };
         message.Content.Headers.ContentType = Json;
+        if (request.ApiKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation("api-key", request.ApiKey);
+        }
+
         using var response = await _client.SendAsync(message, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         long firstTokenAt = 0;
