@@ -48,11 +48,16 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<Lazy<TokenCredential>>(_ => new Lazy<TokenCredential>(() => new DefaultAzureCredential()));
         // Every table client shares these: each call bounded by Router__TableOperationTimeout (see TableStorageTimeouts).
         services.TryAddSingleton(sp => TableStorageTimeouts.CreateClientOptions(sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
+        // Where the tables are, resolved once (validation has checked it) for the SDK clients and the usage ledger's own client.
         services.TryAddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            TableStorageLocation.TryResolve(sp.GetRequiredService<IOptions<RouterOptions>>().Value.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
+            return location;
+        });
+        services.TryAddSingleton(sp =>
+        {
             var clientOptions = sp.GetRequiredService<TableClientOptions>();
-            TableStorageLocation.TryResolve(options.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
+            var location = sp.GetRequiredService<TableStorageLocation>();
             return location.ConnectionString is not null
                 ? new TableServiceClient(location.ConnectionString, clientOptions)
                 : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value, clientOptions);
@@ -109,12 +114,10 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
-            TableStorageLocation.TryResolve(options.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
-            return UsageTableClient.Create(location, options.UsageTable, () => sp.GetRequiredService<Lazy<TokenCredential>>().Value);
-        });
+        services.TryAddSingleton(sp => UsageTableClient.Create(
+            sp.GetRequiredService<TableStorageLocation>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
+            () => sp.GetRequiredService<Lazy<TokenCredential>>().Value));
         services.TryAddSingleton(sp => new UsageTableWriter(
             sp.GetRequiredService<UsageQueue>(),
             sp.GetRequiredService<UsageTableClient>(),
