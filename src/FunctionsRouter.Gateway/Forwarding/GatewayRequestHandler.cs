@@ -201,10 +201,13 @@ public sealed class GatewayRequestHandler
         if (parsed.PreviousResponseId is { } previous)
         {
             // A follow-up goes where the previous response lives, and nowhere else: no selection, no failover.
-            var lookup = await _affinity.FindAsync(previous, exchange.Caller.Id, cancellationToken).ConfigureAwait(false);
-            return lookup.Affinity is { } affinity
-                ? await RoutePinnedAsync(context, exchange, affinity.ToTarget(), body, parsed, operation, cancellationToken).ConfigureAwait(false)
-                : await FailAsync(response, StoredResponses.LookupError(lookup, previous, "previous_response_id"), cancellationToken).ConfigureAwait(false);
+            var (affinity, lookupError) = await StoredResponses.FindAsync(_affinity, _endpoints, previous, exchange.Caller.Id, "previous_response_id", cancellationToken).ConfigureAwait(false);
+            if (affinity is null)
+            {
+                return lookupError is null ? ClientClosed() : await FailAsync(response, lookupError, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await RoutePinnedAsync(context, exchange, affinity.ToTarget(), body, parsed, operation, cancellationToken).ConfigureAwait(false);
         }
 
         if (!route.HasEnabledTarget)

@@ -62,19 +62,10 @@ public sealed class StoredResponseHandler
 
     private async Task<(int Status, string? ErrorCode)> ServeAsync(HttpContext context, Exchange exchange, StoredResponseOperation operation, string responseId, CancellationToken cancellationToken)
     {
-        ResponseAffinityLookup lookup;
-        try
+        var (affinity, lookupError) = await StoredResponses.FindAsync(_affinity, _endpoints, responseId, exchange.Caller.Id, null, cancellationToken).ConfigureAwait(false);
+        if (affinity is null)
         {
-            lookup = await _affinity.FindAsync(responseId, exchange.Caller.Id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ClientClosed();
-        }
-
-        if (lookup.Affinity is not { } affinity || !_endpoints.Contains(affinity.Endpoint))
-        {
-            return await FailAsync(context.Response, StoredResponses.LookupError(lookup, responseId, null), cancellationToken).ConfigureAwait(false);
+            return lookupError is null ? ClientClosed() : await FailAsync(context.Response, lookupError, cancellationToken).ConfigureAwait(false);
         }
 
         if (_admission.Authorize(context, exchange.Caller, affinity.Alias) is { } refused)
