@@ -117,7 +117,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => UsageTableClient.Create(
             sp.GetRequiredService<TableStorageLocation>(),
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
-            () => sp.GetRequiredService<Lazy<TokenCredential>>().Value));
+            () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
+            tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
         services.TryAddSingleton(sp => new UsageTableWriter(
             sp.GetRequiredService<UsageQueue>(),
             sp.GetRequiredService<UsageTableClient>(),

@@ -57,14 +57,21 @@ internal sealed class UsageTableClient
         _aliasKey = AliasKey;
     }
 
-    public string TableName => _table;
-
     /// <summary>The client for where the gateway's tables are: Shared Key (or SAS) with a connection string, Entra ID with a service URI.</summary>
     /// <param name="transport">Tests only: a transport in front of the table.</param>
-    /// <param name="tryTimeout">Tests only: another timeout per try than <see cref="TryTimeout"/>.</param>
+    /// <param name="tryTimeout">Each try's timeout (<c>Router__TableOperationTimeout</c>); <see cref="TryTimeout"/> when not given.</param>
     public static UsageTableClient Create(TableStorageLocation location, string table, Func<TokenCredential> credential, HttpPipelineTransport? transport = null, TimeSpan? tryTimeout = null)
     {
-        var options = new UsageTableClientOptions(transport, tryTimeout ?? TryTimeout);
+        // The gateway's table timeouts and retries (Router__TableOperationTimeout), without the SDK's per-call logging.
+        var options = TableStorageTimeouts.CreateClientOptions(tryTimeout ?? TryTimeout);
+        if (transport is not null)
+        {
+            options.Transport = transport;
+        }
+
+        options.Diagnostics.IsLoggingEnabled = false;
+        options.Diagnostics.IsDistributedTracingEnabled = false;
+        options.Diagnostics.IsTelemetryEnabled = false;
         if (location.ConnectionString is { } connectionString)
         {
             var parsed = TableConnectionString.Parse(connectionString);
@@ -226,26 +233,5 @@ internal sealed class UsageTableClient
 
         _aliasKeys.TryAdd(alias, key);
         return key;
-    }
-
-    /// <summary>Azure.Core's defaults but for the timeouts and retries the ledger wants; a transport only in tests.</summary>
-    private sealed class UsageTableClientOptions : ClientOptions
-    {
-        public UsageTableClientOptions(HttpPipelineTransport? transport, TimeSpan tryTimeout)
-        {
-            if (transport is not null)
-            {
-                Transport = transport;
-            }
-
-            Retry.Mode = RetryMode.Exponential;
-            Retry.MaxRetries = 2;
-            Retry.Delay = TimeSpan.FromMilliseconds(200);
-            Retry.MaxDelay = TimeSpan.FromSeconds(2);
-            Retry.NetworkTimeout = tryTimeout;
-            Diagnostics.IsLoggingEnabled = false;
-            Diagnostics.IsDistributedTracingEnabled = false;
-            Diagnostics.IsTelemetryEnabled = false;
-        }
     }
 }
