@@ -65,8 +65,6 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         HttpStatus = status,
         ErrorCode = errorCode,
         Tokens = Tokens,
-        CachedTokens = Tokens.CachedTokens,
-        ReasoningTokens = Tokens.ReasoningTokens,
         UsageExact = UsageExact,
         Streamed = Streamed,
         LatencyMs = ElapsedMs,

@@ -40,12 +40,6 @@ public sealed record UsageRecord
 
     public TokenUsage Tokens { get; init; }
 
-    /// <summary>Prompt tokens served from the upstream's prompt cache, when it reported them (a subset of the prompt tokens).</summary>
-    public int? CachedTokens { get; init; }
-
-    /// <summary>Completion tokens spent on reasoning, when the upstream reported them (a subset of the completion tokens).</summary>
-    public int? ReasoningTokens { get; init; }
-
     /// <summary>
     /// Whether the token counts are the upstream's own. A stream cut before its usage chunk records the chunks it relayed
     /// as an estimate of completion tokens, and this is false.

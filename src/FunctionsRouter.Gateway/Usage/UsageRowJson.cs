@@ -41,8 +41,8 @@ internal static class UsageRowJson
         Int32(json, "PromptTokens"u8, r.Tokens.PromptTokens);
         Int32(json, "CompletionTokens"u8, r.Tokens.CompletionTokens);
         Int32(json, "TotalTokens"u8, r.Tokens.TotalTokens);
-        Int32(json, "CachedTokens"u8, r.CachedTokens);
-        Int32(json, "ReasoningTokens"u8, r.ReasoningTokens);
+        Int32(json, "CachedTokens"u8, r.Tokens.CachedTokens);
+        Int32(json, "ReasoningTokens"u8, r.Tokens.ReasoningTokens);
         if (r.TimeToFirstByteMs is { } ttfb)
         {
             Double(json, "TimeToFirstByteMs@odata.type"u8, "TimeToFirstByteMs"u8, Math.Round(ttfb, 3));

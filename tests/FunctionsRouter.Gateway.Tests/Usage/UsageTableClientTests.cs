@@ -21,7 +21,7 @@ public sealed class UsageTableClientTests(IntegrationFixture fixture)
         [
             Full("full-1") with { RecordId = IdInShard(shard) },
             Minimal("min-1", at: Full("x").Timestamp, id: IdInShard(shard)),
-            Full("full-2", alias: "O'Brien/Modèle 模型 #1") with { RecordId = IdInShard(shard), TimeToFirstByteMs = null, CachedTokens = null, LatencyMs = 0.0004 },
+            Full("full-2", alias: "O'Brien/Modèle 模型 #1") with { RecordId = IdInShard(shard), TimeToFirstByteMs = null, Tokens = new TokenUsage(91, 27, 118) { ReasoningTokens = 12 }, LatencyMs = 0.0004 },
         ];
 
         await client.SubmitAsync(UsageRecordKeys.Partition(records[0]), records, CancellationToken.None);

@@ -38,9 +38,7 @@ internal static class UsageTestRecords
         Endpoint = "default",
         HttpStatus = 502,
         ErrorCode = "upstream_error",
-        Tokens = new TokenUsage(91, 27, 118),
-        CachedTokens = 64,
-        ReasoningTokens = 12,
+        Tokens = new TokenUsage(91, 27, 118) { CachedTokens = 64, ReasoningTokens = 12 },
         UsageExact = false,
         Streamed = true,
         LatencyMs = 812,
@@ -109,8 +107,8 @@ internal static class UsageTestRecords
             ["PromptTokens"] = r.Tokens.PromptTokens,
             ["CompletionTokens"] = r.Tokens.CompletionTokens,
             ["TotalTokens"] = r.Tokens.TotalTokens,
-            ["CachedTokens"] = r.CachedTokens,
-            ["ReasoningTokens"] = r.ReasoningTokens,
+            ["CachedTokens"] = r.Tokens.CachedTokens,
+            ["ReasoningTokens"] = r.Tokens.ReasoningTokens,
             ["TimeToFirstByteMs"] = r.TimeToFirstByteMs is { } t ? Math.Round(t, 3) : null,
         };
         var present = expected.Where(p => p.Value is not null).ToDictionary();
