@@ -90,14 +90,7 @@ public static class GatewayErrors
         writer.WriteString("code", error.WireCode);
         writer.WriteString("message", error.Message);
         writer.WriteString("type", TypeOf(error.Code));
-        if (error.Param is null)
-        {
-            writer.WriteNull("param");
-        }
-        else
-        {
-            writer.WriteString("param", error.Param);
-        }
+        writer.WriteString("param", error.Param); // JSON null when there is none.
 
         writer.WriteNumber("status", error.Status);
         writer.WriteEndObject();
@@ -118,14 +111,7 @@ public static class GatewayErrors
             writer.WriteString("type", "error");
             writer.WriteString("code", error.WireCode);
             writer.WriteString("message", error.Message);
-            if (error.Param is null)
-            {
-                writer.WriteNull("param");
-            }
-            else
-            {
-                writer.WriteString("param", error.Param);
-            }
+            writer.WriteString("param", error.Param);
 
             writer.WriteNumber("sequence_number", sequenceNumber);
             writer.WriteEndObject();
@@ -138,12 +124,15 @@ public static class GatewayErrors
     /// <summary>The server-sent event that ends a chat stream the gateway cannot finish: <c>data: {"error":{…}}</c>.</summary>
     public static byte[] ToChatErrorEvent(GatewayError error)
     {
-        var json = ToJson(error);
-        var frame = new byte[json.Length + 8];
-        "data: "u8.CopyTo(frame);
-        json.CopyTo(frame, 6);
-        "\n\n"u8.CopyTo(frame.AsSpan(6 + json.Length));
-        return frame;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        buffer.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteJson(writer, error);
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Answers the request with <paramref name="error"/>. The response must not have started.</summary>

@@ -41,7 +41,6 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
             : await RelayBodyAsync(context, exchange, upstreamResponse, content, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <returns>Whether it waited (<c>Router__AllBusyMaxWait</c> allows it and the first target is back that soon); <see langword="null"/> if the caller left.</returns>
     private async Task<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, ParsedRequest parsed, CancellationToken cancellationToken)
     {
         var response = context.Response;
