@@ -149,9 +149,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             {
                 lock (state)
                 {
-                    state.Failures = 0;
-                    state.RunCaller = null;
-                    state.RunHasSeveralCallers = false;
+                    state.ResetRun();
                 }
             }
 
@@ -257,9 +255,7 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
                 return false;
             }
 
-            state.Failures = 0;
-            state.RunCaller = null;
-            state.RunHasSeveralCallers = false;
+            state.ResetRun();
             return true;
         }
     }
@@ -424,7 +420,32 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         }
     }
 
-    private async Task WriteAsync(DeploymentKey key, DateTimeOffset until, string reason)
+    /// <summary>Lengthens the row to <paramref name="until"/>; a row already in force longer stands.</summary>
+    private Task WriteAsync(DeploymentKey key, DateTimeOffset until, string reason) =>
+        ReadAndReplaceAsync(key, row => row is null
+            ? new TableEntity(key.Endpoint, key.Deployment) { [BlockedUntilColumn] = until, [ReasonColumn] = reason }
+            : row.GetDateTimeOffset(BlockedUntilColumn) is { } written && written >= until ? null : WithBlock(row, until, reason));
+
+    /// <summary>
+    /// Ends a circuit's row now, so the other instances take the deployment back at their next read. Only a circuit's
+    /// row is shortened: a cooldown the deployment asked for (429, 503) stands.
+    /// </summary>
+    private Task WriteClosedAsync(DeploymentKey key) =>
+        ReadAndReplaceAsync(key, row => row?.GetString(ReasonColumn) == CircuitOpenReason ? WithBlock(row, _time.GetUtcNow(), CircuitClosedReason) : null);
+
+    private static TableEntity WithBlock(TableEntity row, DateTimeOffset until, string reason)
+    {
+        row[BlockedUntilColumn] = until;
+        row[ReasonColumn] = reason;
+        return row;
+    }
+
+    /// <summary>
+    /// Reads the deployment's row and writes what <paramref name="decide"/> makes of it (nothing when it returns
+    /// <see langword="null"/>): replaced with <c>If-Match</c> on its ETag, or added when there was none; on a conflict with
+    /// another instance's write, read again and decide again. Bounded by <c>Router__TableOperationTimeout</c>.
+    /// </summary>
+    private async Task ReadAndReplaceAsync(DeploymentKey key, Func<TableEntity?, TableEntity?> decide)
     {
         using var timeout = TableStorageTimeouts.StartOperation(_operationTimeout, _time);
         var cancellationToken = timeout.Token;
@@ -433,20 +454,19 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             try
             {
                 var existing = await _table.GetEntityIfExistsAsync<TableEntity>(key.Endpoint, key.Deployment, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (existing.HasValue && existing.Value is { } row)
+                var row = existing.HasValue ? existing.Value : null;
+                if (decide(row) is not { } next)
                 {
-                    if (row.GetDateTimeOffset(BlockedUntilColumn) is { } written && written >= until)
-                    {
-                        return;
-                    }
+                    return;
+                }
 
-                    row[BlockedUntilColumn] = until;
-                    row[ReasonColumn] = reason;
-                    await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (row is null)
+                {
+                    await _table.AddEntityAsync(next, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await _table.AddEntityAsync(new TableEntity(key.Endpoint, key.Deployment) { [BlockedUntilColumn] = until, [ReasonColumn] = reason }, cancellationToken).ConfigureAwait(false);
+                    await _table.UpdateEntityAsync(next, next.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 }
 
                 return;
@@ -458,40 +478,6 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
             catch (RequestFailedException ex) when (ex.Status == 404 && !_tableEnsured)
             {
                 await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
-            {
-                GatewayLog.DeploymentHealthWriteFailed(_logger, _table.Name, key.Endpoint, key.Deployment, ex);
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Ends a circuit's row now, so the other instances take the deployment back at their next read. Only a circuit's
-    /// row is shortened: a cooldown the deployment asked for (429, 503) stands.
-    /// </summary>
-    private async Task WriteClosedAsync(DeploymentKey key)
-    {
-        using var timeout = TableStorageTimeouts.StartOperation(_operationTimeout, _time);
-        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
-        {
-            try
-            {
-                var existing = await _table.GetEntityIfExistsAsync<TableEntity>(key.Endpoint, key.Deployment, cancellationToken: timeout.Token).ConfigureAwait(false);
-                if (!existing.HasValue || existing.Value is not { } row || row.GetString(ReasonColumn) != CircuitOpenReason)
-                {
-                    return;
-                }
-
-                row[BlockedUntilColumn] = _time.GetUtcNow();
-                row[ReasonColumn] = CircuitClosedReason;
-                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, timeout.Token).ConfigureAwait(false);
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Written in between: read again.
             }
             catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
             {
@@ -539,6 +525,14 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         public int Failures;
         public string? RunCaller;
         public bool RunHasSeveralCallers;
+
+        /// <summary>Ends the run of failures (call under the state's lock).</summary>
+        public void ResetRun()
+        {
+            Failures = 0;
+            RunCaller = null;
+            RunHasSeveralCallers = false;
+        }
     }
 
     /// <summary>A row read from the table: until when, and whether it is an open circuit (which may be probed).</summary>
