@@ -1,24 +1,17 @@
 using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Aliases;
 
 namespace FunctionsRouter.Cli.Aliases;
 
 /// <summary>
 /// The row seeded for a model deployment, in the alias table's contract: partition key = alias (lower-case), row key =
-/// target name, columns Deployment, Endpoint, Enabled, Priority, Weight.
+/// target name, and the columns the gateway reads (<see cref="AliasRowReader"/>'s names, so the two cannot drift apart).
 /// </summary>
 internal static class DefaultAliasRow
 {
     /// <summary>Row key of the seeded target.</summary>
     public const string TargetName = "primary";
 
-    /// <summary>Name of the endpoint in the gateway's settings (<c>Router__Endpoints__default__*</c>).</summary>
-    public const string EndpointName = "default";
-
-    public const string DeploymentColumn = "Deployment";
-    public const string EndpointColumn = "Endpoint";
-    public const string EnabledColumn = "Enabled";
-    public const string PriorityColumn = "Priority";
-    public const string WeightColumn = "Weight";
 
     /// <summary>The alias of a deployment: its name lower-cased.</summary>
     public static string GetAlias(string deploymentName) => deploymentName.ToLowerInvariant();
@@ -27,10 +20,10 @@ internal static class DefaultAliasRow
     public static TableEntity Create(string deploymentName) =>
         new(GetAlias(deploymentName), TargetName)
         {
-            [DeploymentColumn] = deploymentName,
-            [EndpointColumn] = EndpointName,
-            [EnabledColumn] = true,
-            [PriorityColumn] = 0,
-            [WeightColumn] = 1,
+            [AliasRowReader.DeploymentColumn] = deploymentName,
+            [AliasRowReader.EndpointColumn] = AliasRowReader.DefaultEndpoint,
+            [AliasRowReader.EnabledColumn] = true,
+            [AliasRowReader.PriorityColumn] = 0,
+            [AliasRowReader.WeightColumn] = 1,
         };
 }

@@ -27,7 +27,7 @@ internal static class CommandRunner
         CancellationToken cancellationToken)
     {
         var settings = options.ReadSettings(parse, context.Environment, table.NameKey, switches);
-        var invocation = new CommandInvocation(context, parse, parse.GetValue(options.Json), settings);
+        var invocation = new CommandInvocation(context, parse.GetValue(options.Json), settings);
         var problems = new List<string>();
         var run = prepare(invocation, problems);
         var tableSettings = TableSettings.Read(settings, table.NameKey, table.DefaultName, problems);
