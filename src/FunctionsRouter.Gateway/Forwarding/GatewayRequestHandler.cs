@@ -18,6 +18,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using static FunctionsRouter.Gateway.Forwarding.RequestOutcomes;
+
 namespace FunctionsRouter.Gateway.Forwarding;
 
 /// <summary>
@@ -305,10 +307,6 @@ public sealed class GatewayRequestHandler
             : await FailAsync(context.Response, NoAnswerError(attempt.Failure!.Value, target), cancellationToken).ConfigureAwait(false);
     }
 
-    internal static GatewayError NoAnswerError(DeploymentFailure failure, AliasTarget target) => failure == DeploymentFailure.Timeout
-        ? new GatewayError(GatewayErrorCode.UpstreamTimeout, $"Deployment '{target.Deployment}' did not answer in time.")
-        : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
-
     private async Task<UpstreamAttempt> SendAsync(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
     {
         var endpoint = _endpoints.Get(target.Endpoint);
@@ -401,25 +399,4 @@ public sealed class GatewayRequestHandler
 
     private static string AttemptCount(int attempts) =>
         attempts < AttemptCounts.Length ? AttemptCounts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
-
-    internal static (int Status, string? ErrorCode) ClientClosed() =>
-        (StatusCodes.Status499ClientClosedRequest, GatewayErrors.WireCodeOf(GatewayErrorCode.ClientClosedRequest));
-
-    internal static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
-    {
-        await WriteErrorAsync(response, error, cancellationToken).ConfigureAwait(false);
-        return (error.Status, error.WireCode);
-    }
-
-    private static async Task WriteErrorAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await GatewayErrors.WriteResponseAsync(response, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
-            // The caller left before the answer.
-        }
-    }
 }

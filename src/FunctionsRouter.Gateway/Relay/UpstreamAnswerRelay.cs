@@ -68,7 +68,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
         catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
         {
             SetStreamUsage(exchange, inspector);
-            return GatewayRequestHandler.ClientClosed();
+            return RequestOutcomes.ClientClosed();
         }
 
         SetStreamUsage(exchange, inspector);
@@ -156,7 +156,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
         {
-            return GatewayRequestHandler.ClientClosed();
+            return RequestOutcomes.ClientClosed();
         }
         finally
         {

@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
+using static FunctionsRouter.Gateway.Forwarding.RequestOutcomes;
+
 namespace FunctionsRouter.Gateway.Responses;
 
 /// <summary>
@@ -113,7 +115,7 @@ public sealed class StoredResponseHandler
         {
             var failure = ex is OperationCanceledException or TimeoutException ? DeploymentFailure.Timeout : DeploymentFailure.Unreachable;
             GatewayLog.UpstreamAttemptFailed(_logger, affinity.Alias, target.Name, target.Deployment, target.Endpoint, 0, failure == DeploymentFailure.Timeout ? "timeout" : "unreachable", ex);
-            return await FailAsync(context.Response, GatewayRequestHandler.NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
+            return await FailAsync(context.Response, NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
         }
 
         return await RelayAsync(context, exchange, message.Response, cancellationToken).ConfigureAwait(false);
@@ -177,9 +179,4 @@ public sealed class StoredResponseHandler
         StoredResponseOperation.Cancel => "responses.cancel",
         _ => "responses.input_items",
     };
-
-    private static (int Status, string? ErrorCode) ClientClosed() => GatewayRequestHandler.ClientClosed();
-
-    private static Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken) =>
-        GatewayRequestHandler.FailAsync(response, error, cancellationToken);
 }
