@@ -44,6 +44,9 @@ internal static partial class GatewayLog
     [LoggerMessage(2007, LogLevel.Information, "Deployment {Endpoint}/{Deployment} back in rotation: a probe through its open circuit was answered.")]
     public static partial void DeploymentCircuitClosed(ILogger logger, string endpoint, string deployment);
 
+    [LoggerMessage(2008, LogLevel.Warning, "No Microsoft Entra ID token for the upstream could be fetched; an unexpired token is held and still sent: {StillHeld}.")]
+    public static partial void UpstreamTokenUnavailable(ILogger logger, bool stillHeld, Exception exception);
+
     [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
     public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
 

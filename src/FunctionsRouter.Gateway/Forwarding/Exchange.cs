@@ -24,6 +24,12 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         _ => "embeddings",
     };
 
+    /// <summary>
+    /// The answer's usage is this request's (the default). Not for a call about a stored response: its answer repeats
+    /// the usage counted when the response was created, so its record carries no tokens and no response id is remembered.
+    /// </summary>
+    public bool CountsTokens { get; init; } = true;
+
     public string Alias { get; set; } = string.Empty;
 
     public AliasTarget? Target { get; set; }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Azure;
-using Azure.Core;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
@@ -31,14 +29,13 @@ public sealed class GatewayRequestHandler
 {
     private const string ModelDeploymentHeader = "azureml-model-deployment";
     private const string ExtraParametersHeader = "extra-parameters";
-    private const string AttemptsHeader = "x-router-attempts";
     private static readonly TimeSpan WaitMargin = TimeSpan.FromMilliseconds(20);
-    private static readonly string[] AttemptCounts = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 
     private readonly IAliasCatalog _catalog;
     private readonly ITargetSelector _selector;
     private readonly IDeploymentHealth _health;
     private readonly UpstreamEndpoints _endpoints;
+    private readonly UpstreamSender _sender;
     private readonly CallerAdmission _admission;
     private readonly IUsageSink _usage;
     private readonly IResponseAffinityStore _affinity;
@@ -57,6 +54,7 @@ public sealed class GatewayRequestHandler
         ITargetSelector selector,
         IDeploymentHealth health,
         UpstreamEndpoints endpoints,
+        UpstreamSender sender,
         CallerAdmission admission,
         IUsageSink usage,
         IResponseAffinityStore affinity,
@@ -71,6 +69,7 @@ public sealed class GatewayRequestHandler
         _selector = selector;
         _health = health;
         _endpoints = endpoints;
+        _sender = sender;
         _admission = admission;
         _usage = usage;
         _affinity = affinity;
@@ -199,7 +198,7 @@ public sealed class GatewayRequestHandler
 
         exchange.Alias = route.Alias;
         response.Headers["x-router-alias"] = route.Alias;
-        response.Headers[AttemptsHeader] = AttemptCount(0);
+        response.Headers[UpstreamSender.AttemptsHeader] = UpstreamSender.AttemptCount(0);
         if (parsed.PreviousResponseId is { } previous)
         {
             // A follow-up goes where the previous response lives, and nowhere else: no selection, no failover.
@@ -209,7 +208,9 @@ public sealed class GatewayRequestHandler
                 return lookupError is null ? ClientClosed() : await FailAsync(response, lookupError, cancellationToken).ConfigureAwait(false);
             }
 
-            return await RoutePinnedAsync(context, exchange, affinity.ToTarget(), body, parsed, operation, cancellationToken).ConfigureAwait(false);
+            var pinned = affinity.ToTarget();
+            var request = CreateRequest(context, exchange, pinned, body, parsed, operation, out var rewritten);
+            return await _sender.SendOnceAsync(context, exchange, pinned, request, rewritten, parsed.CallerRequestedUsage, cancellationToken).ConfigureAwait(false);
         }
 
         if (!route.HasEnabledTarget)
@@ -239,7 +240,8 @@ public sealed class GatewayRequestHandler
             }
 
             tried |= 1UL << index;
-            using var attempt = await SendAsync(context, exchange, route.Targets[index], body, parsed, operation, cancellationToken).ConfigureAwait(false);
+            var request = CreateRequest(context, exchange, route.Targets[index], body, parsed, operation, out var rewritten);
+            using var attempt = await _sender.SendAsync(context, exchange, route.Targets[index], request, rewritten, cancellationToken).ConfigureAwait(false);
             var target = attempt.Target;
             if (attempt.CallerGone)
             {
@@ -255,7 +257,7 @@ public sealed class GatewayRequestHandler
                     GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, null);
                 }
 
-                return await _relay.RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
+                return await _relay.RelayAsync(context, exchange, attempt, parsed.CallerRequestedUsage, cancellationToken).ConfigureAwait(false);
             }
 
             _health.ReportFailure(target, failure, attempt.RetryAfter, exchange.Caller.Id);
@@ -281,82 +283,33 @@ public sealed class GatewayRequestHandler
 
             if (attempt.Response is not null)
             {
-                return await _relay.RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false);
+                return await _relay.RelayAsync(context, exchange, attempt, parsed.CallerRequestedUsage, cancellationToken).ConfigureAwait(false);
             }
 
             return await FailAsync(response, NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<(int Status, string? ErrorCode)> RoutePinnedAsync(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// The upstream request for <paramref name="target"/>: the caller's body with <c>model</c> set to its deployment (in
+    /// <paramref name="rewritten"/>, a pooled buffer sent as it is: no copy), and the headers passed on.
+    /// </summary>
+    private HttpRequestMessage CreateRequest(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, out PooledBuffer rewritten)
     {
-        using var attempt = await SendAsync(context, exchange, target, body, parsed, operation, cancellationToken).ConfigureAwait(false);
-        if (attempt.CallerGone)
-        {
-            return ClientClosed();
-        }
-
-        if (attempt.Failure is { } failure)
-        {
-            _health.ReportFailure(target, failure, attempt.RetryAfter, exchange.Caller.Id);
-            GatewayLog.UpstreamAttemptFailed(_logger, exchange.Alias, target.Name, target.Deployment, target.Endpoint, attempt.Status, attempt.Reason, attempt.Error);
-        }
-
-        return attempt.Response is not null
-            ? await _relay.RelayAsync(context, exchange, attempt, parsed, cancellationToken).ConfigureAwait(false)
-            : await FailAsync(context.Response, NoAnswerError(attempt.Failure!.Value, target), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<UpstreamAttempt> SendAsync(HttpContext context, Exchange exchange, AliasTarget target, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
-    {
-        var endpoint = _endpoints.Get(target.Endpoint);
-        var message = endpoint.Pipeline.CreateMessage();
-        var attempt = new UpstreamAttempt(target, message, RequestBodyRewriter.Rewrite(body.Span, parsed, target.DeploymentJson));
-        message.BufferResponse = false;
-        var upstreamRequest = message.Request;
-        upstreamRequest.Method = RequestMethod.Post;
-        upstreamRequest.Uri.Reset(endpoint.UriFor(operation));
-        upstreamRequest.ClientRequestId = exchange.RequestId;
-        upstreamRequest.Headers.SetValue("Content-Type", "application/json");
-        upstreamRequest.Headers.SetValue("Accept", parsed.Stream ? "text/event-stream" : "application/json");
+        var endpoint = _sender.EndpointOf(target);
+        rewritten = RequestBodyRewriter.Rewrite(body.Span, parsed, target.DeploymentJson);
+        var request = endpoint.CreateRequest(HttpMethod.Post, endpoint.UriFor(operation), exchange.RequestId);
+        request.Headers.TryAddWithoutValidation("Accept", parsed.Stream ? "text/event-stream" : "application/json");
         var extraParameters = context.Request.Headers[ExtraParametersHeader];
         if (extraParameters.Count > 0)
         {
-            upstreamRequest.Headers.SetValue(ExtraParametersHeader, extraParameters.ToString());
+            request.Headers.TryAddWithoutValidation(ExtraParametersHeader, extraParameters.ToString());
         }
 
-        upstreamRequest.Content = RequestContent.Create(attempt.Body.Memory);
-
-        exchange.Target = target;
-        if (exchange.Attempts++ == 0)
-        {
-            exchange.GatewayMs = exchange.ElapsedMs;
-        }
-
-        context.Response.Headers[AttemptsHeader] = AttemptCount(exchange.Attempts);
-        using var span = _telemetry.StartAttempt(target, exchange.Attempts, operation);
-        var upstreamStart = _time.GetTimestamp();
-        try
-        {
-            await endpoint.Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            attempt.Answered(message.Response.Status, _time.GetUtcNow());
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            attempt.CallerLeft();
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
-        {
-            attempt.NoAnswer(DeploymentFailure.Timeout, "timeout", ex);
-        }
-        catch (Exception ex) when (UpstreamBody.IsUpstreamFailure(ex))
-        {
-            attempt.NoAnswer(DeploymentFailure.Unreachable, "unreachable", ex);
-        }
-
-        attempt.UpstreamMs = _time.GetElapsedTime(upstreamStart).TotalMilliseconds;
-        _telemetry.EndAttempt(span, attempt.Status, attempt.CallerGone ? "client_closed_request" : attempt.NoAnswerReason);
-        return attempt;
+        var content = new ByteArrayContent(rewritten.Array, 0, rewritten.Length);
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Content = content;
+        return request;
     }
 
     private async Task<bool?> WaitForFirstBackAsync(AliasRoute route, CancellationToken cancellationToken)
@@ -396,7 +349,4 @@ public sealed class GatewayRequestHandler
         var error = new GatewayError(GatewayErrorCode.AllDeploymentsBusy, $"Every deployment of model '{route.Alias}' is busy; retry after {seconds} s.", "model");
         return await FailAsync(response, error, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string AttemptCount(int attempts) =>
-        attempts < AttemptCounts.Length ? AttemptCounts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
 }

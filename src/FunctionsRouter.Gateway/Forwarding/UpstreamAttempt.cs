@@ -1,23 +1,43 @@
-using Azure;
-using Azure.Core;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Requests;
 
 namespace FunctionsRouter.Gateway.Forwarding;
 
-/// <summary>One try of one target: the upstream message, the body sent to it, and how it went.</summary>
-internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, PooledBuffer body) : IDisposable
+/// <summary>
+/// One try of one target: the upstream request, the body sent with it, the answer, and how it went. Every wait on the
+/// upstream (token, headers, each read of the body) uses <see cref="IdleToken"/>: the caller's cancellation, and also
+/// cancelled once the upstream has been silent for the idle timeout (reset on every sign of progress, as YARP's
+/// activity timeout is).
+/// </summary>
+internal sealed class UpstreamAttempt : IDisposable
 {
-    public AliasTarget Target { get; } = target;
+    private readonly CancellationTokenSource _idle;
+    private readonly TimeSpan _idleTimeout;
+    private Stream? _responseBody;
 
-    public HttpMessage Message { get; } = message;
+    public UpstreamAttempt(AliasTarget target, HttpRequestMessage request, PooledBuffer? body, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    {
+        Target = target;
+        Request = request;
+        Body = body;
+        _idleTimeout = idleTimeout;
+        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _idle.CancelAfter(idleTimeout);
+    }
 
-    /// <summary>The body sent: the caller's, with <c>model</c> set to this target's deployment.</summary>
-    public PooledBuffer Body { get; } = body;
+    public AliasTarget Target { get; }
 
-    /// <summary>The upstream's response, when one arrived.</summary>
-    public Response? Response => Message.HasResponse ? Message.Response : null;
+    public HttpRequestMessage Request { get; }
+
+    /// <summary>The body sent, when there is one: the caller's, with <c>model</c> set to this target's deployment.</summary>
+    public PooledBuffer? Body { get; }
+
+    /// <summary>The caller's cancellation, or the upstream's silence past the idle timeout.</summary>
+    public CancellationToken IdleToken => _idle.Token;
+
+    /// <summary>The upstream's response (status and headers; the body not read yet), when one arrived.</summary>
+    public HttpResponseMessage? Response { get; private set; }
 
     /// <summary>Set when the attempt failed in a way another target may not: throttled, 5xx, timeout, unreachable.</summary>
     public DeploymentFailure? Failure { get; private set; }
@@ -25,10 +45,10 @@ internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, P
     /// <summary>The upstream's status, or 0 when no response arrived.</summary>
     public int Status { get; private set; }
 
-    /// <summary>Why no response arrived (<c>timeout</c>, <c>unreachable</c>), or null when one did.</summary>
+    /// <summary>Why no response arrived (<c>timeout</c>, <c>unreachable</c>, <c>credential</c>), or null when one did.</summary>
     public string? NoAnswerReason { get; private set; }
 
-    /// <summary>What the failure log says: <c>status</c>, <c>timeout</c> or <c>unreachable</c>.</summary>
+    /// <summary>What the failure log says: <c>status</c>, <c>timeout</c>, <c>unreachable</c> or <c>credential</c>.</summary>
     public string Reason => NoAnswerReason ?? "status";
 
     public Exception? Error { get; private set; }
@@ -41,8 +61,14 @@ internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, P
 
     public double UpstreamMs { get; set; }
 
-    public void Answered(int status, DateTimeOffset now)
+    /// <summary>The upstream made progress (answered, or sent more of its body): its idle timeout starts again.</summary>
+    public void Progressed() => _idle.CancelAfter(_idleTimeout);
+
+    public void Answered(HttpResponseMessage response, DateTimeOffset now)
     {
+        Progressed();
+        Response = response;
+        var status = (int)response.StatusCode;
         Status = status;
         Failure = status switch
         {
@@ -53,7 +79,7 @@ internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, P
         };
         if (Failure is DeploymentFailure.Throttled or DeploymentFailure.Unavailable)
         {
-            RetryAfter = CooldownHeaders.Read(Message.Response, now);
+            RetryAfter = CooldownHeaders.Read(response, now);
         }
     }
 
@@ -66,9 +92,64 @@ internal sealed class UpstreamAttempt(AliasTarget target, HttpMessage message, P
 
     public void CallerLeft() => CallerGone = true;
 
+    /// <summary>
+    /// The response body as the relay reads it: each read waits at most the idle timeout (whatever token the reader
+    /// passes, the attempt's is used: it is linked to the caller's), and a read that returns restarts it.
+    /// </summary>
+    public Stream ResponseBody() => _responseBody ??= Response is { } response
+        ? new IdleTimeoutStream(response.Content.ReadAsStream(IdleToken), this)
+        : Stream.Null;
+
     public void Dispose()
     {
-        Message.Dispose();
-        Body.Dispose();
+        Response?.Dispose();
+        Request.Dispose();
+        Body?.Dispose();
+        _idle.Dispose();
+    }
+
+    private sealed class IdleTimeoutStream(Stream inner, UpstreamAttempt attempt) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, attempt.IdleToken).ConfigureAwait(false);
+            attempt.Progressed();
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

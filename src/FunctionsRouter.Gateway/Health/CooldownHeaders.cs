@@ -9,14 +9,10 @@ namespace FunctionsRouter.Gateway.Health;
 /// </summary>
 internal static class CooldownHeaders
 {
-    public static TimeSpan? Read(Azure.Response response, DateTimeOffset now)
+    public static TimeSpan? Read(HttpResponseMessage response, DateTimeOffset now)
     {
-        var headers = response.Headers;
-        headers.TryGetValue("retry-after-ms", out var retryAfterMs);
-        headers.TryGetValue("Retry-After", out var retryAfter);
-        headers.TryGetValue("x-ratelimit-reset-requests", out var resetRequests);
-        headers.TryGetValue("x-ratelimit-reset-tokens", out var resetTokens);
-        return Read(retryAfterMs, retryAfter, resetRequests, resetTokens, now);
+        var headers = response.Headers.NonValidated;
+        return Read(Value(headers, "retry-after-ms"), Value(headers, "Retry-After"), Value(headers, "x-ratelimit-reset-requests"), Value(headers, "x-ratelimit-reset-tokens"), now);
     }
 
     public static TimeSpan? Read(string? retryAfterMs, string? retryAfter, string? resetRequests, string? resetTokens, DateTimeOffset now)
@@ -99,4 +95,7 @@ internal static class CooldownHeaders
 
         return TimeSpan.FromMilliseconds(totalMs);
     }
+
+    private static string? Value(System.Net.Http.Headers.HttpHeadersNonValidated headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.ToString() : null;
 }

@@ -138,10 +138,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new StoredResponseHandler(
             sp.GetRequiredService<IResponseAffinityStore>(),
             sp.GetRequiredService<UpstreamEndpoints>(),
+            sp.GetRequiredService<UpstreamSender>(),
             sp.GetRequiredService<CallerAdmission>(),
             sp.GetRequiredService<IUsageSink>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<StoredResponseHandler>>()));
+            sp.GetRequiredService<TimeProvider>()));
 
         // Spans and metrics (OpenTelemetry GenAI conventions); they cost nothing until a host listens to them.
         services.AddMetrics();
@@ -152,11 +152,20 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IResponseAffinityStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<UpstreamAnswerRelay>>()));
+        services.TryAddSingleton(sp => new UpstreamSender(
+            sp.GetRequiredService<UpstreamEndpoints>(),
+            sp.GetRequiredService<IDeploymentHealth>(),
+            sp.GetRequiredService<UpstreamAnswerRelay>(),
+            sp.GetRequiredService<GatewayTelemetry>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UpstreamSender>>()));
         services.TryAddSingleton(sp => new GatewayRequestHandler(
             sp.GetRequiredService<IAliasCatalog>(),
             sp.GetRequiredService<ITargetSelector>(),
             sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<UpstreamEndpoints>(),
+            sp.GetRequiredService<UpstreamSender>(),
             sp.GetRequiredService<CallerAdmission>(),
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<IResponseAffinityStore>(),

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace FunctionsRouter.Gateway.Relay;
 
@@ -20,27 +22,51 @@ internal static class ResponseHeaderRelay
     /// <summary>The headers that name the upstream's request, in order of preference.</summary>
     private static readonly string[] RequestIdHeaders = ["apim-request-id", "x-ms-request-id", "x-request-id"];
 
-    public static void Copy(Azure.Response upstream, HttpResponse response)
+    /// <summary>Copies the headers of the response and of its content, as received (nothing is parsed).</summary>
+    public static void Copy(HttpResponseMessage upstream, HttpResponse response)
     {
-        foreach (var header in upstream.Headers)
-        {
-            if (!NotRelayed.Contains(header.Name))
-            {
-                response.Headers.Append(header.Name, header.Value);
-            }
-        }
+        Copy(upstream.Headers.NonValidated, response.Headers);
+        Copy(upstream.Content.Headers.NonValidated, response.Headers);
     }
 
-    public static string? UpstreamRequestId(Azure.Response upstream)
+    public static string? UpstreamRequestId(HttpResponseMessage upstream)
     {
+        var headers = upstream.Headers.NonValidated;
         foreach (var name in RequestIdHeaders)
         {
-            if (upstream.Headers.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value))
+            if (headers.TryGetValues(name, out var values) && values.ToString() is { Length: > 0 } value)
             {
                 return value;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The content header <paramref name="name"/> as received (comma-joined when repeated), or null.</summary>
+    public static string? ContentHeader(HttpResponseMessage upstream, string name) =>
+        upstream.Content.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
+
+    private static void Copy(HttpHeadersNonValidated headers, IHeaderDictionary destination)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (!NotRelayed.Contains(name))
+            {
+                destination.Append(name, values.Count == 1 ? values.ToString() : ToValues(values));
+            }
+        }
+    }
+
+    private static StringValues ToValues(HeaderStringValues values)
+    {
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+
+        return array;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Forwarding;
@@ -22,30 +21,35 @@ namespace FunctionsRouter.Gateway.Relay;
 /// </summary>
 internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAffinityStore affinity, TimeProvider time, ILogger<UpstreamAnswerRelay> logger)
 {
-    public async Task<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, ParsedRequest parsed, CancellationToken cancellationToken)
+    /// <param name="context">The caller's request.</param>
+    /// <param name="exchange">The request's record so far.</param>
+    /// <param name="attempt">The attempt that got an answer.</param>
+    /// <param name="callerRequestedUsage">Chat: the caller asked for the usage-only chunk itself (else it is not forwarded).</param>
+    /// <param name="cancellationToken">The caller's cancellation.</param>
+    public async Task<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         var response = context.Response;
         var upstreamResponse = attempt.Response!;
         exchange.UpstreamRequestId = ResponseHeaderRelay.UpstreamRequestId(upstreamResponse);
-        var status = upstreamResponse.Status;
+        var status = (int)upstreamResponse.StatusCode;
         response.StatusCode = status;
         ResponseHeaderRelay.Copy(upstreamResponse, response);
         response.Headers["x-router-deployment"] = attempt.Target.Deployment;
         response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"gateway;dur={exchange.GatewayMs:0.###}, upstream;dur={attempt.UpstreamMs:0.###}");
 
-        var isEventStream = status is >= 200 and < 300 && upstreamResponse.Headers.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        var isEventStream = status is >= 200 and < 300 && ResponseHeaderRelay.ContentHeader(upstreamResponse, "Content-Type")?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
         exchange.Streamed = isEventStream;
-        var content = upstreamResponse.ContentStream ?? Stream.Null;
+        var content = attempt.ResponseBody();
         return isEventStream
-            ? await RelayStreamAsync(context, exchange, content, parsed, cancellationToken).ConfigureAwait(false)
+            ? await RelayStreamAsync(context, exchange, content, callerRequestedUsage, cancellationToken).ConfigureAwait(false)
             : await RelayBodyAsync(context, exchange, upstreamResponse, content, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, ParsedRequest parsed, CancellationToken cancellationToken)
+    private async Task<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         var response = context.Response;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var inspector = RelayFormats.StreamInspector(exchange.Operation, parsed.CallerRequestedUsage, ResponseIdObserver(exchange));
+        var inspector = RelayFormats.StreamInspector(exchange.Operation, callerRequestedUsage, ResponseIdObserver(exchange));
         var relay = new SseEventRelay(inspector);
         string? errorCode = null;
         try
@@ -97,11 +101,16 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
         health.ReportFailure(exchange.Target!, timedOut ? DeploymentFailure.Timeout : DeploymentFailure.ServerError, retryAfter: null, exchange.Caller.Id);
 
     /// <summary>For a Responses call: remembers where the response lives as soon as its id passes (before the caller has it).</summary>
-    private Action<string>? ResponseIdObserver(Exchange exchange) => exchange.Operation != GatewayOperation.Responses ? null : id =>
+    private Action<string>? ResponseIdObserver(Exchange exchange) => exchange.Operation != GatewayOperation.Responses || !exchange.CountsTokens ? null : id =>
         affinity.Remember(new ResponseAffinity(id, exchange.Alias, exchange.Target!.Name, exchange.Target.Endpoint, exchange.Target.Deployment, exchange.Caller.Id, time.GetUtcNow()));
 
     private static void SetStreamUsage(Exchange exchange, ISseEventInspector inspector)
     {
+        if (!exchange.CountsTokens)
+        {
+            return;
+        }
+
         var usage = inspector.Usage;
         exchange.ResponseModel = usage.ResponseModel;
         exchange.FinishReasons = usage.FinishReasons;
@@ -116,16 +125,16 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
         exchange.UsageExact = false;
     }
 
-    private async Task<(int Status, string? ErrorCode)> RelayBodyAsync(HttpContext context, Exchange exchange, Response upstreamResponse, Stream content, CancellationToken cancellationToken)
+    private async Task<(int Status, string? ErrorCode)> RelayBodyAsync(HttpContext context, Exchange exchange, HttpResponseMessage upstreamResponse, Stream content, CancellationToken cancellationToken)
     {
         var response = context.Response;
-        var status = upstreamResponse.Status;
-        if (upstreamResponse.Headers.TryGetValue("Content-Length", out var lengthText) && long.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        var status = (int)upstreamResponse.StatusCode;
+        if (long.TryParse(ResponseHeaderRelay.ContentHeader(upstreamResponse, "Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
             response.ContentLength = length;
         }
 
-        using var scanner = status is >= 200 and < 300 ? new JsonBodyUsageScanner(RelayFormats.BodyReader(exchange.Operation, ResponseIdObserver(exchange))) : null;
+        using var scanner = status is >= 200 and < 300 && exchange.CountsTokens ? new JsonBodyUsageScanner(RelayFormats.BodyReader(exchange.Operation, ResponseIdObserver(exchange))) : null;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {

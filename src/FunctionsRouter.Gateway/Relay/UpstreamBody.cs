@@ -18,5 +18,5 @@ internal static class UpstreamBody
 
     /// <summary>The exceptions an upstream call or read throws for a network fault or a timeout.</summary>
     public static bool IsUpstreamFailure(Exception ex) =>
-        ex is IOException or OperationCanceledException or TimeoutException or Azure.RequestFailedException or HttpRequestException;
+        ex is IOException or OperationCanceledException or TimeoutException or HttpRequestException;
 }

@@ -1,17 +1,9 @@
-using System.Globalization;
-using Azure.Core;
 using FunctionsRouter.Gateway.Callers;
-using FunctionsRouter.Gateway.Diagnostics;
-using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Forwarding;
-using FunctionsRouter.Gateway.Health;
-using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 using static FunctionsRouter.Gateway.Forwarding.RequestOutcomes;
 
@@ -22,8 +14,10 @@ namespace FunctionsRouter.Gateway.Responses;
 /// same under <c>/api/openai/responses</c>): sent to the endpoint that created the response, found in the
 /// <see cref="IResponseAffinityStore"/>, with the caller's query less <c>api-version</c>;
 /// one attempt, no failover (the response lives there and nowhere else). An id the gateway never relayed for this caller
-/// answers 404 <c>response_not_found</c> without an upstream call. The answer is relayed as it arrives (a
-/// <c>GET ?stream=true</c> replay is a stream); every call gets a usage record.
+/// answers 404 <c>response_not_found</c> without an upstream call. The call and its relay are a model call's
+/// (<see cref="UpstreamSender.SendOnceAsync"/>): the answer is relayed as it arrives (a <c>GET ?stream=true</c> replay
+/// is a stream, ended with an error event when cut), with <c>Server-Timing</c>, and a failure, a broken body included,
+/// counts against the deployment. Every call gets a usage record, without tokens: those were counted at creation.
 /// </summary>
 public sealed class StoredResponseHandler
 {
@@ -31,19 +25,19 @@ public sealed class StoredResponseHandler
 
     private readonly IResponseAffinityStore _affinity;
     private readonly UpstreamEndpoints _endpoints;
+    private readonly UpstreamSender _sender;
     private readonly CallerAdmission _admission;
     private readonly IUsageSink _usage;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
 
-    internal StoredResponseHandler(IResponseAffinityStore affinity, UpstreamEndpoints endpoints, CallerAdmission admission, IUsageSink usage, TimeProvider time, ILogger<StoredResponseHandler> logger)
+    internal StoredResponseHandler(IResponseAffinityStore affinity, UpstreamEndpoints endpoints, UpstreamSender sender, CallerAdmission admission, IUsageSink usage, TimeProvider time)
     {
         _affinity = affinity;
         _endpoints = endpoints;
+        _sender = sender;
         _admission = admission;
         _usage = usage;
         _time = time;
-        _logger = logger;
     }
 
     public async Task HandleAsync(HttpContext context, StoredResponseOperation operation, string responseId)
@@ -57,7 +51,7 @@ public sealed class StoredResponseHandler
             return; // A preflight, or a refusal: answered, no usage record.
         }
 
-        var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, GatewayOperation.Responses) { OperationName = OperationName(operation) };
+        var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, GatewayOperation.Responses) { OperationName = OperationName(operation), CountsTokens = false };
         var (status, errorCode) = await ServeAsync(context, exchange, operation, responseId, cancellationToken).ConfigureAwait(false);
         _usage.Record(exchange.ToRecord(status, errorCode));
     }
@@ -77,18 +71,13 @@ public sealed class StoredResponseHandler
 
         var target = affinity.ToTarget();
         exchange.Alias = affinity.Alias;
-        exchange.Target = target;
-        exchange.Attempts = 1;
-        exchange.GatewayMs = exchange.ElapsedMs;
-        var endpoint = _endpoints.Get(affinity.Endpoint);
-        using var message = endpoint.Pipeline.CreateMessage();
-        message.BufferResponse = false;
-        var request = message.Request;
-        request.Method = operation switch
+        context.Response.Headers["x-router-alias"] = affinity.Alias;
+        var endpoint = _sender.EndpointOf(target);
+        var method = operation switch
         {
-            StoredResponseOperation.Delete => RequestMethod.Delete,
-            StoredResponseOperation.Cancel => RequestMethod.Post,
-            _ => RequestMethod.Get,
+            StoredResponseOperation.Delete => HttpMethod.Delete,
+            StoredResponseOperation.Cancel => HttpMethod.Post,
+            _ => HttpMethod.Get,
         };
         var suffix = operation switch
         {
@@ -96,74 +85,10 @@ public sealed class StoredResponseHandler
             StoredResponseOperation.InputItems => "/input_items",
             _ => string.Empty,
         };
-        request.Uri.Reset(endpoint.StoredResponseUri(responseId, suffix, ForwardedQuery(context.Request)));
-        request.ClientRequestId = exchange.RequestId;
+        var request = endpoint.CreateRequest(method, endpoint.StoredResponseUri(responseId, suffix, ForwardedQuery(context.Request)), exchange.RequestId);
         var accept = context.Request.Headers.Accept;
-        request.Headers.SetValue("Accept", accept.Count > 0 ? accept.ToString() : "application/json");
-        context.Response.Headers["x-router-alias"] = affinity.Alias;
-        context.Response.Headers["x-router-attempts"] = "1";
-
-        try
-        {
-            await endpoint.Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            return ClientClosed();
-        }
-        catch (Exception ex) when (UpstreamBody.IsUpstreamFailure(ex))
-        {
-            var failure = ex is OperationCanceledException or TimeoutException ? DeploymentFailure.Timeout : DeploymentFailure.Unreachable;
-            GatewayLog.UpstreamAttemptFailed(_logger, affinity.Alias, target.Name, target.Deployment, target.Endpoint, 0, failure == DeploymentFailure.Timeout ? "timeout" : "unreachable", ex);
-            return await FailAsync(context.Response, NoAnswerError(failure, target), cancellationToken).ConfigureAwait(false);
-        }
-
-        return await RelayAsync(context, exchange, message.Response, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, Azure.Response upstream, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        exchange.UpstreamRequestId = ResponseHeaderRelay.UpstreamRequestId(upstream);
-        response.StatusCode = upstream.Status;
-        ResponseHeaderRelay.Copy(upstream, response);
-        response.Headers["x-router-deployment"] = exchange.Target!.Deployment;
-        exchange.Streamed = upstream.Headers.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var content = upstream.ContentStream ?? Stream.Null;
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await UpstreamBody.ReadAsync(content, buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                exchange.TimeToFirstByteMs ??= exchange.ElapsedMs;
-                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (UpstreamReadException ex)
-        {
-            // Headers are out: abort rather than fake a clean end of a truncated body.
-            GatewayLog.UpstreamStreamFailed(_logger, exchange.Alias, exchange.Target.Deployment, "body read failed", ex.InnerException);
-            context.Abort();
-            return (GatewayErrors.StatusOf(GatewayErrorCode.UpstreamStreamFailed), GatewayErrors.WireCodeOf(GatewayErrorCode.UpstreamStreamFailed));
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-        {
-            return ClientClosed();
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        if (!exchange.Streamed)
-        {
-            exchange.TimeToFirstByteMs = null;
-        }
-
-        return (upstream.Status, upstream.Status >= 400 ? "upstream_http_" + upstream.Status.ToString(CultureInfo.InvariantCulture) : null);
+        request.Headers.TryAddWithoutValidation("Accept", accept.Count > 0 ? accept.ToString() : "application/json");
+        return await _sender.SendOnceAsync(context, exchange, target, request, body: null, callerRequestedUsage: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The caller's query (<c>include</c>, <c>stream</c>, <c>limit</c>, <c>after</c>, …) without <c>api-version</c>, which is the upstream endpoint's business.</summary>

@@ -11,6 +11,8 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 /// <c>response.output_item.added</c>, <c>response.content_part.added</c>, <c>response.output_text.delta</c>…,
 /// <c>…done</c>, <c>response.completed</c>, each with its <c>sequence_number</c>), and
 /// <c>GET</c> / <c>DELETE /responses/{id}</c>, <c>POST /responses/{id}/cancel</c>, <c>GET /responses/{id}/input_items</c>.
+/// A response created by a deployment named <c>cut.…</c> breaks off: its stream after the first delta, its <c>GET</c>
+/// halfway through the body.
 /// </summary>
 internal static class FakeResponsesApi
 {
@@ -93,6 +95,15 @@ internal static class FakeResponsesApi
                 break;
             case ("GET", "input_items"):
                 await response.WriteAsync("""{"object":"list","data":[{"type":"message","id":"msg_in","status":"completed","role":"user","content":[{"type":"input_text","text":"Say hello"}]}],"first_id":"msg_in","last_id":"msg_in","has_more":false}""");
+                break;
+            case ("GET", "") when model.Split('.')[0] == "cut":
+                // Half the response object, then a reset: the body breaks off after the status and headers went out.
+                var json = Encoding.UTF8.GetBytes(ResponseJson(id, model, "completed", withOutput: true, withUsage: true));
+                response.ContentLength = json.Length;
+                await response.Body.WriteAsync(json.AsMemory(0, json.Length / 2), context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(200, context.RequestAborted);
+                context.Abort();
                 break;
             case ("GET", ""):
                 await response.WriteAsync(ResponseJson(id, model, "completed", withOutput: true, withUsage: true));

@@ -322,6 +322,47 @@ public sealed class ResponsesTests(IntegrationFixture fixture)
         Assert.Equal("dep-oai", got.Headers.GetValues("x-router-deployment").Single());
     }
 
+    [Theory]
+    [InlineData("GET", "")]
+    [InlineData("GET", "/input_items")]
+    [InlineData("POST", "/cancel")]
+    [InlineData("DELETE", "")]
+    public async Task StoredResponseCalls_Answered_ServerTimingAndNoTokensCountedTwice(string method, string suffix)
+    {
+        using var created = await PostAsync(fixture.Gateway, """{"model":"fast","input":"hi"}""", fixture.CallerKey);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        using var response = await SendAsync(fixture.Gateway, new HttpMethod(method), $"/api/v1/responses/{id}{suffix}", fixture.CallerKey);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches(@"^gateway;dur=[\d.]+, upstream;dur=[\d.]+$", response.Headers.GetValues("Server-Timing").Single());
+        var row = Assert.Single(await fixture.Gateway.WaitForUsageAsync(response.Headers.GetValues("x-request-id").Single()));
+        Assert.False(row.ContainsKey("TotalTokens") && row["TotalTokens"] is not null, "A stored response's tokens were counted when it was created.");
+    }
+
+    [Fact]
+    public async Task GetStoredResponse_UpstreamBreaksOffTheBody_ConnectionAbortedAndCountedAgainstTheDeployment()
+    {
+        var health = new RecordingHealth();
+        await using var gateway = await fixture.StartGatewayAsync(configure: services => services.AddSingleton<FunctionsRouter.Gateway.Health.IDeploymentHealth>(health));
+        var deployment = "cut.stored-" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.SeedAsync("resp-cut-stored", "a", deployment, "oai");
+        using var created = await PostAsync(gateway, """{"model":"resp-cut-stored","input":"hi"}""");
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var got = await SendAsync(gateway, HttpMethod.Get, $"/api/v1/responses/{id}");
+            await got.Content.ReadAsByteArrayAsync();
+        });
+
+        var failure = Assert.Single(health.Failures);
+        Assert.Equal(deployment, failure.Target.Deployment);
+        Assert.Equal(FunctionsRouter.Gateway.Health.DeploymentFailure.ServerError, failure.Failure);
+        var row = Assert.Single(await gateway.WaitForUsageAsync(Assert.Single(fixture.Upstream.Received, r => r.Path.EndsWith("/responses/" + id, StringComparison.Ordinal)).Headers["x-ms-client-request-id"]));
+        Assert.Equal("upstream_stream_failed", row.GetString("ErrorCode"));
+    }
+
     [Fact]
     public async Task GetModel_Alias_ModelObjectOrUnknownModel()
     {
@@ -358,5 +399,24 @@ public sealed class ResponsesTests(IntegrationFixture fixture)
     {
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.GetProperty("error").Clone();
+    }
+
+    /// <summary>A deployment health that keeps every deployment in rotation and records what it is told.</summary>
+    private sealed class RecordingHealth : FunctionsRouter.Gateway.Health.IDeploymentHealth
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(FunctionsRouter.Gateway.Aliases.AliasTarget Target, FunctionsRouter.Gateway.Health.DeploymentFailure Failure)> Failures { get; } = new();
+
+        public bool IsCoolingDown(FunctionsRouter.Gateway.Aliases.AliasTarget target, DateTimeOffset now, out DateTimeOffset until)
+        {
+            until = default;
+            return false;
+        }
+
+        public void ReportSuccess(FunctionsRouter.Gateway.Aliases.AliasTarget target)
+        {
+        }
+
+        public void ReportFailure(FunctionsRouter.Gateway.Aliases.AliasTarget target, FunctionsRouter.Gateway.Health.DeploymentFailure failure, TimeSpan? retryAfter, string callerId) =>
+            Failures.Enqueue((target, failure));
     }
 }
