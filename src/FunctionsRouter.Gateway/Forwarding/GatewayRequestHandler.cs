@@ -169,7 +169,7 @@ public sealed class GatewayRequestHandler
         }
     }
 
-    private async Task<(int Status, string? ErrorCode)> RouteAsync(HttpContext context, Exchange exchange, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
+    private async ValueTask<(int Status, string? ErrorCode)> RouteAsync(HttpContext context, Exchange exchange, PooledBuffer body, ParsedRequest parsed, GatewayOperation operation, CancellationToken cancellationToken)
     {
         var response = context.Response;
         AliasCatalogSnapshot snapshot;
@@ -337,7 +337,7 @@ public sealed class GatewayRequestHandler
         }
     }
 
-    private async Task<(int Status, string? ErrorCode)> AllBusyAsync(HttpResponse response, Exchange exchange, AliasRoute route, CancellationToken cancellationToken)
+    private async ValueTask<(int Status, string? ErrorCode)> AllBusyAsync(HttpResponse response, Exchange exchange, AliasRoute route, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var wait = (_selector.AllBusyUntil(route) ?? now) - now;

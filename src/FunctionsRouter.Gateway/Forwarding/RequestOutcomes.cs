@@ -20,7 +20,7 @@ internal static class RequestOutcomes
         : new GatewayError(GatewayErrorCode.UpstreamUnreachable, $"Deployment '{target.Deployment}' could not be reached.");
 
     /// <summary>Answers with <paramref name="error"/> and returns it as the outcome.</summary>
-    public static async Task<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
+    public static async ValueTask<(int Status, string? ErrorCode)> FailAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
     {
         await WriteErrorAsync(response, error, cancellationToken).ConfigureAwait(false);
         return (error.Status, error.WireCode);

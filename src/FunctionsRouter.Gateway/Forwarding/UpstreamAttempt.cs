@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Requests;
@@ -120,6 +121,8 @@ internal sealed class UpstreamAttempt : IDisposable
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+        // Pooled: a stream is read many times, and each read that waits would otherwise allocate its state machine.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, attempt.IdleToken).ConfigureAwait(false);

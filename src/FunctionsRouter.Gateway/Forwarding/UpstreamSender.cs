@@ -90,7 +90,7 @@ internal sealed class UpstreamSender(
     /// The one attempt of a call that can go nowhere else (where a stored response lives): sent, a failure reported to
     /// the deployment's health and logged, then the upstream's answer relayed, or the gateway's error when none came.
     /// </summary>
-    public async Task<(int Status, string? ErrorCode)> SendOnceAsync(HttpContext context, Exchange exchange, AliasTarget target, HttpRequestMessage request, PooledBuffer? body, bool callerRequestedUsage, CancellationToken cancellationToken)
+    public async ValueTask<(int Status, string? ErrorCode)> SendOnceAsync(HttpContext context, Exchange exchange, AliasTarget target, HttpRequestMessage request, PooledBuffer? body, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         using var attempt = await SendAsync(context, exchange, target, request, body, cancellationToken).ConfigureAwait(false);
         if (attempt.CallerGone)

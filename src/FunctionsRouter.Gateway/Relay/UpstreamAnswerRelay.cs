@@ -26,7 +26,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
     /// <param name="attempt">The attempt that got an answer.</param>
     /// <param name="callerRequestedUsage">Chat: the caller asked for the usage-only chunk itself (else it is not forwarded).</param>
     /// <param name="cancellationToken">The caller's cancellation.</param>
-    public async Task<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, bool callerRequestedUsage, CancellationToken cancellationToken)
+    public async ValueTask<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         var response = context.Response;
         var upstreamResponse = attempt.Response!;
@@ -45,7 +45,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
             : await RelayBodyAsync(context, exchange, upstreamResponse, content, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, bool callerRequestedUsage, CancellationToken cancellationToken)
+    private async ValueTask<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         var response = context.Response;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -125,7 +125,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
         exchange.UsageExact = false;
     }
 
-    private async Task<(int Status, string? ErrorCode)> RelayBodyAsync(HttpContext context, Exchange exchange, HttpResponseMessage upstreamResponse, Stream content, CancellationToken cancellationToken)
+    private async ValueTask<(int Status, string? ErrorCode)> RelayBodyAsync(HttpContext context, Exchange exchange, HttpResponseMessage upstreamResponse, Stream content, CancellationToken cancellationToken)
     {
         var response = context.Response;
         var status = (int)upstreamResponse.StatusCode;

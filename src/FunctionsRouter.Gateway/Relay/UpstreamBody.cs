@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace FunctionsRouter.Gateway.Relay;
 
 /// <summary>Reads the upstream's response body, telling an upstream failure apart from the caller going away.</summary>
 internal static class UpstreamBody
 {
     /// <exception cref="UpstreamReadException">The upstream failed or went silent (not the caller's cancellation).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<int> ReadAsync(Stream upstream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try

@@ -56,7 +56,7 @@ public sealed class StoredResponseHandler
         _usage.Record(exchange.ToRecord(status, errorCode));
     }
 
-    private async Task<(int Status, string? ErrorCode)> ServeAsync(HttpContext context, Exchange exchange, StoredResponseOperation operation, string responseId, CancellationToken cancellationToken)
+    private async ValueTask<(int Status, string? ErrorCode)> ServeAsync(HttpContext context, Exchange exchange, StoredResponseOperation operation, string responseId, CancellationToken cancellationToken)
     {
         var (affinity, lookupError) = await StoredResponses.FindAsync(_affinity, _endpoints, responseId, exchange.Caller.Id, null, cancellationToken).ConfigureAwait(false);
         if (affinity is null)

@@ -13,7 +13,6 @@ namespace FunctionsRouter.Gateway.Upstream;
 internal sealed class UpstreamEndpoint : IDisposable
 {
     private const string ClientRequestIdHeader = "x-ms-client-request-id";
-    private const string ReturnClientRequestIdHeader = "x-ms-return-client-request-id";
     private const string UserAgent = "FunctionsRouter/1.0";
 
     private readonly Uri _chatCompletions;
@@ -65,7 +64,7 @@ internal sealed class UpstreamEndpoint : IDisposable
 
     /// <summary>
     /// A request to this endpoint with the headers every call carries: the gateway's request id as the client request
-    /// id (echoed back by Azure), and the user agent. HTTP/2 when the endpoint offers it over TLS, else HTTP/1.1, as
+    /// id (in the upstream's own logs), and the user agent. HTTP/2 when the endpoint offers it over TLS, else HTTP/1.1, as
     /// YARP asks. Header values are the gateway's own or checked (<see cref="RequestHeaderChecks"/>), so none is parsed.
     /// </summary>
     public HttpRequestMessage CreateRequest(HttpMethod method, Uri uri, string requestId)
@@ -77,7 +76,6 @@ internal sealed class UpstreamEndpoint : IDisposable
         };
         var headers = request.Headers;
         headers.TryAddWithoutValidation(ClientRequestIdHeader, requestId);
-        headers.TryAddWithoutValidation(ReturnClientRequestIdHeader, "true");
         headers.TryAddWithoutValidation("User-Agent", UserAgent);
         return request;
     }

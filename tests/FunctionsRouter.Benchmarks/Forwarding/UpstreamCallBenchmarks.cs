@@ -27,12 +27,16 @@ public class UpstreamCallBenchmarks : IDisposable
     private readonly LoopbackUpstream _upstream = new(
         """{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the capital of France.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":31,"completion_tokens":8,"total_tokens":39},"system_fingerprint":"fp_bench"}""");
 
+    private readonly byte[] _readBuffer = new byte[16 * 1024];
     private ServiceProvider _services = null!;
     private GatewayRequestHandler _handler = null!;
+    private HttpMessageInvoker _bare = null!;
+    private Uri _bareUri = null!;
 
     public void Dispose()
     {
         _services?.Dispose();
+        _bare?.Dispose();
         _upstream.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -59,14 +63,34 @@ public class UpstreamCallBenchmarks : IDisposable
             .AddFunctionsRouterGateway()
             .BuildServiceProvider();
         _handler = _services.GetRequiredService<GatewayRequestHandler>();
-        if (Send().GetAwaiter().GetResult() != StatusCodes.Status200OK)
+        _bare = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false }, disposeHandler: true);
+        _bareUri = new Uri(_upstream.BaseUri, "/openai/v1/chat/completions");
+        if (Send().GetAwaiter().GetResult() != StatusCodes.Status200OK || Bare().GetAwaiter().GetResult() != StatusCodes.Status200OK)
         {
             throw new InvalidOperationException("The loopback upstream did not answer 200.");
         }
     }
 
+    /// <summary>The floor: the same call with nothing around it (a bare <see cref="HttpMessageInvoker"/>, the body read to its end).</summary>
+    [Benchmark(Baseline = true)]
+    public Task<int> BareInvoker() => Bare();
+
     [Benchmark]
     public Task<int> ChatCompletion() => Send();
+
+    private async Task<int> Bare()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _bareUri) { Content = new ByteArrayContent(RequestBody) };
+        request.Headers.TryAddWithoutValidation("api-key", "bench-upstream-key");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        using var response = await _bare.SendAsync(request, CancellationToken.None);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        while (await body.ReadAsync(_readBuffer) > 0)
+        {
+        }
+
+        return (int)response.StatusCode;
+    }
 
     private async Task<int> Send()
     {
