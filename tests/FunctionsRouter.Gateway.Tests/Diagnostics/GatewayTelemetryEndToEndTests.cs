@@ -63,6 +63,8 @@ public sealed class GatewayTelemetryEndToEndTests(IntegrationFixture fixture) : 
         Assert.Equal(ActivityStatusCode.Error, attempts[0].Status);
         Assert.Equal(200, attempts[1].GetTagItem("http.response.status_code"));
         Assert.Equal(request.TraceId, attempts[0].TraceId);
+        // The trace goes on upstream: each attempt's request carries its trace context.
+        Assert.StartsWith($"00-{request.TraceId}-", fixture.Upstream.LastFor(backup).Headers["traceparent"], StringComparison.Ordinal);
 
         var text = new StringBuilder();
         foreach (var span in _spans)
