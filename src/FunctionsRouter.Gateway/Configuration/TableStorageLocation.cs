@@ -48,6 +48,24 @@ internal sealed record TableStorageLocation(string? ConnectionString, Uri? Servi
         return false;
     }
 
+    /// <summary>
+    /// Where the usage ledger is: <c>Router__Usage__ConnectionString</c>, <c>Router__Usage__TableServiceUri</c>, else
+    /// where the other tables are (<see cref="TryResolve"/>).
+    /// </summary>
+    public static bool TryResolveUsage(RouterOptions options, IConfiguration configuration, out TableStorageLocation location, out string error)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Usage.ConnectionString))
+        {
+            error = string.Empty;
+            location = new TableStorageLocation(options.Usage.ConnectionString, null);
+            return true;
+        }
+
+        return !string.IsNullOrWhiteSpace(options.Usage.TableServiceUri)
+            ? TryUri(options.Usage.TableServiceUri, "Router__Usage__TableServiceUri", out location, out error)
+            : TryResolve(options.Storage, configuration, out location, out error);
+    }
+
     private static bool TryUri(string value, string setting, out TableStorageLocation location, out string error)
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
