@@ -185,6 +185,11 @@ internal sealed class StaleWhileRevalidateCache<TKey, TValue>
             return Entry.Outcome.Failure;
         }
 
+        if (!_entries.TryGetValue(key, out var kept) || !ReferenceEquals(kept, entry))
+        {
+            return new Entry.Outcome(value, Failed: false); // Swept while it was read: the request gets it, nothing is counted.
+        }
+
         var previous = entry.Current;
         var wasAbsent = previous is { Value: null };
         var wasPresent = previous is { Value: not null };

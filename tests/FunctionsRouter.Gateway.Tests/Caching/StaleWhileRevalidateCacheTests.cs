@@ -81,8 +81,8 @@ public sealed class StaleWhileRevalidateCacheTests
             await Task.Delay(1); // Lets a background read land.
         }
 
-        // Re-read every half TTL or so: about 120 / 15 reads, each one behind a request.
-        Assert.InRange(_reads, 1 + 6, 1 + 9);
+        // Re-read every half TTL or so: about 120 / 15 reads, each one behind a request (not one per request, not none).
+        Assert.InRange(_reads, 1 + 4, 1 + 10);
     }
 
     [Fact]

@@ -194,7 +194,7 @@ public sealed class CallerAdmissionTests : IDisposable
         HangReads();
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.NotNull(await admission.AdmitAsync(Request(("api-key", key)))); // Served; starts the re-reads that hang.
-        await WaitUntilAsync(() => Reads(nameof(ICallerStore.GetKeyAsync)) == 2);
+        await WaitUntilAsync(() => Reads(nameof(ICallerStore.GetKeyAsync)) == 2 && Reads(nameof(ICallerStore.GetCallerAsync)) == 2);
         time.Advance(new RouterOptions().TableOperationTimeout); // They are abandoned…
         await WaitUntilAsync(() => Volatile.Read(ref _hungReadsEnded) == 2);
         await Task.Delay(100); // …and their failure recorded (the backoff starts from it).
