@@ -5,6 +5,9 @@ namespace FunctionsRouter.Gateway.Configuration;
 /// <summary>Where the gateway's tables are: a connection string, or a service URI reached with Entra ID.</summary>
 internal sealed record TableStorageLocation(string? ConnectionString, Uri? ServiceUri)
 {
+    /// <summary>The service key of the usage ledger's location (<see cref="TryResolveUsage"/>); the unkeyed one is the control tables'.</summary>
+    public const string UsageKey = "usage";
+
     /// <summary>
     /// Resolves, in order: <c>Router__Storage__ConnectionString</c>, <c>Router__Storage__TableServiceUri</c>,
     /// <c>AzureWebJobsStorage</c> (connection string), <c>AzureWebJobsStorage__tableServiceUri</c>,

@@ -116,17 +116,18 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
-        // The ledger: its own connection pool always, its own storage account when Router__Usage__… names one.
-        services.TryAddSingleton(sp =>
+        // The ledger: its own connection pool always, its own storage account when Router__Usage__… names one. Every
+        // table of the ledger's (its rows, and what is derived from them) is reached through this location.
+        services.TryAddKeyedSingleton(TableStorageLocation.UsageKey, (sp, key) =>
         {
-            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
-            TableStorageLocation.TryResolveUsage(options, sp.GetRequiredService<IConfiguration>(), out var location, out _);
-            return UsageTableClient.Create(
-                location,
-                options.UsageTable,
-                () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
-                tryTimeout: options.TableOperationTimeout);
+            TableStorageLocation.TryResolveUsage(sp.GetRequiredService<IOptions<RouterOptions>>().Value, sp.GetRequiredService<IConfiguration>(), out var location, out _);
+            return location;
         });
+        services.TryAddSingleton(sp => UsageTableClient.Create(
+            sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
+            () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
+            tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
         services.TryAddSingleton(sp => new UsageTableWriter(
             sp.GetRequiredService<UsageQueue>(),
             sp.GetRequiredService<UsageTableClient>(),

@@ -49,6 +49,18 @@ public sealed class GatewayServiceCollectionExtensionsTests
         Assert.Same(TableConnectionPools.Ledger, ledger);
     }
 
+    [Fact]
+    public void AddFunctionsRouterGateway_LedgerAccountSet_TheLedgerLocationIsItsControlTablesStayPut()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Router:Usage:TableServiceUri"] = "https://ledger.table.core.windows.net" });
+
+        var ledger = services.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey);
+        var control = services.GetRequiredService<TableStorageLocation>();
+
+        Assert.Equal(new Uri("https://ledger.table.core.windows.net"), ledger.ServiceUri);
+        Assert.Equal("UseDevelopmentStorage=true", control.ConnectionString);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder()
