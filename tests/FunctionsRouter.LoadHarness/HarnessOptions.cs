@@ -47,6 +47,23 @@ internal sealed class HarnessOptions
     /// </summary>
     public bool AzuriteNice { get; private set; } = true;
 
+    /// <summary>
+    /// Slow-table mode instead of the standard phases (issue 18): the gateway's table calls go through a relay that
+    /// delays each by every <see cref="TableDelaysMs"/> in turn, and Azurite is paused (SIGSTOP), each for a whole
+    /// window of <see cref="SlowWindowSeconds"/>, longer than the caches' <see cref="CacheTtlSeconds"/>; beside YARP and
+    /// beside the gateway with normal tables. Default off.
+    /// </summary>
+    public bool SlowTable { get; private set; }
+
+    /// <summary>The table delays of the slow-table mode, in milliseconds. Default 3000 and 20000.</summary>
+    public IReadOnlyList<int> TableDelaysMs { get; private set; } = [3_000, 20_000];
+
+    /// <summary>Measured seconds per slow-table window. Default 40.</summary>
+    public int SlowWindowSeconds { get; private set; } = 40;
+
+    /// <summary>The gateway's caller and alias cache TTL in the slow-table mode (<c>Router__CallerCacheTtl</c>, <c>Router__AliasCacheTtl</c>). Default 4.</summary>
+    public int CacheTtlSeconds { get; private set; } = 4;
+
     /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
     public bool ServeGateway { get; private set; }
 
@@ -68,6 +85,10 @@ internal sealed class HarnessOptions
           --usage-log on|off          gateway renders each usage record's log event, Information (on)
           --azurite-nice on|off       Azurite (the usage table) at idle CPU priority, as a remote service would be (on)
           --usage-ledger on|off       experiment: off drops usage records instead of queueing them for the table (on)
+          --slow-table on|off         slow-table mode (issue 18) instead of the phases above (off):
+          --table-delays-ms A,B,...     every table call delayed by each in turn, one window each (3000,20000); then Azurite paused
+          --slow-window S               measured seconds per window, longer than the cache TTL (40)
+          --cache-ttl S                 the gateway's caller and alias cache TTL (4)
         """;
 
     /// <summary>Parses the switches; <see langword="null"/> with <paramref name="error"/> set when one is wrong.</summary>
@@ -111,6 +132,10 @@ internal sealed class HarnessOptions
                 case "--usage-log" when value is "on" or "off": options.UsageLog = value == "on"; break;
                 case "--azurite-nice" when value is "on" or "off": options.AzuriteNice = value == "on"; break;
                 case "--usage-ledger" when value is "on" or "off": options.UsageLedger = value == "on"; break;
+                case "--slow-table" when value is "on" or "off": options.SlowTable = value == "on"; break;
+                case "--table-delays-ms": options.TableDelaysMs = Delays(name, value, ref error); break;
+                case "--slow-window": options.SlowWindowSeconds = Positive(name, value, ref error); break;
+                case "--cache-ttl": options.CacheTtlSeconds = Positive(name, value, ref error); break;
                 default: error = $"Unknown option or value: {name} {value}"; break;
             }
 
@@ -121,6 +146,17 @@ internal sealed class HarnessOptions
         }
 
         return options;
+    }
+
+    private static List<int> Delays(string name, string value, ref string? error)
+    {
+        var delays = new List<int>();
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            delays.Add(Positive(name, part, ref error));
+        }
+
+        return delays;
     }
 
     private static int Positive(string name, string value, ref string? error)

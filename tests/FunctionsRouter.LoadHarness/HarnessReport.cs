@@ -16,12 +16,15 @@ internal static class HarnessReport
     private const double ExtraP99TargetMs = 1.0;
     private const double ExtraTtftTargetMs = 0.3;
 
+    /// <summary>The header of the per-phase rows (<see cref="Row"/>).</summary>
+    internal static readonly string PhaseHeader = $"{"phase",-34} {"conc",5} {"req/s",9} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"TTFT p50",9} {"TTFT p90",9} {"TTFT p99",9} {"errors",6} {"max gap ms",10}";
+
     public static string Render(HarnessOptions options, string setup, IReadOnlyList<HarnessRound> rounds)
     {
         var text = new StringBuilder();
         Line(text, setup);
         Line(text, "");
-        Line(text, $"{"phase",-34} {"conc",5} {"req/s",9} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"TTFT p50",9} {"TTFT p90",9} {"TTFT p99",9} {"errors",6}");
+        Line(text, PhaseHeader);
         foreach (var round in rounds)
         {
             foreach (var phase in round.Phases)
@@ -81,22 +84,22 @@ internal static class HarnessReport
         Line(text, $"{label,-40} {Median(y, format) + " [" + Spread(y, format) + "]",22} {Median(g, format) + " [" + Spread(g, format) + "]",22} {relativeText,26}  {verdict}");
     }
 
-    private static double MedianOf(List<double> values)
+    internal static double MedianOf(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string Median(List<double> values, string format) => values.Count == 0 ? "-" : MedianOf(values).ToString(format, CultureInfo.InvariantCulture);
+    internal static string Median(List<double> values, string format) => values.Count == 0 ? "-" : MedianOf(values).ToString(format, CultureInfo.InvariantCulture);
 
-    private static string Spread(List<double> values, string format) =>
+    internal static string Spread(List<double> values, string format) =>
         values.Count == 0 ? "-" : values.Min().ToString(format, CultureInfo.InvariantCulture) + ".." + values.Max().ToString(format, CultureInfo.InvariantCulture);
 
-    private static void Row(StringBuilder text, PhaseResult phase)
+    internal static void Row(StringBuilder text, PhaseResult phase)
     {
         var l = phase.Latency;
         var t = phase.TimeToFirstToken;
-        Line(text, $"{phase.Name,-34} {phase.Concurrency,5} {phase.RequestsPerSecond,9:0} {Number(l?.P50),8} {Number(l?.P90),8} {Number(l?.P99),8} {Number(t?.P50),9} {Number(t?.P90),9} {Number(t?.P99),9} {phase.Errors,6}");
+        Line(text, $"{phase.Name,-34} {phase.Concurrency,5} {phase.RequestsPerSecond,9:0} {Number(l?.P50),8} {Number(l?.P90),8} {Number(l?.P99),8} {Number(t?.P50),9} {Number(t?.P90),9} {Number(t?.P99),9} {phase.Errors,6} {phase.LongestGapMs,10:0}");
     }
 
     private static string Number(double? value, string format = "0.00") =>
@@ -105,5 +108,5 @@ internal static class HarnessReport
     private static string Signed(double? value) =>
         value?.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) ?? "";
 
-    private static void Line(StringBuilder text, string line) => text.Append(line.TrimEnd()).Append('\n');
+    internal static void Line(StringBuilder text, string line) => text.Append(line.TrimEnd()).Append('\n');
 }

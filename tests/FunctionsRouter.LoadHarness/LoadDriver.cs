@@ -32,7 +32,8 @@ internal sealed class LoadDriver : IDisposable
     /// Warm-up, a pause while the gateway's usage writer catches up, the measured window, and another such pause: the
     /// gateway's counters are read in the pauses, so its CPU and allocations per request include the writer's share.
     /// </summary>
-    public async Task<PhaseResult> RunAsync(string name, LoadRequest request, int concurrency, TimeSpan warmup, TimeSpan duration, GatewayProcess? gateway, bool ledger, Process? azurite, CancellationToken cancellationToken)
+    /// <param name="window">Called as the measured window starts (true) and ends (false): the slow-table mode slows or pauses the table for exactly the window.</param>
+    public async Task<PhaseResult> RunAsync(string name, LoadRequest request, int concurrency, TimeSpan warmup, TimeSpan duration, GatewayProcess? gateway, bool ledger, Process? azurite, CancellationToken cancellationToken, Action<bool>? window = null)
     {
         if (warmup > TimeSpan.Zero)
         {
@@ -45,7 +46,18 @@ internal sealed class LoadDriver : IDisposable
 
         // A line a profiler can wait for (e.g. `perf record -p <gateway pid>` for exactly this window).
         Console.Error.WriteLine($"[harness] measuring {name}");
-        var samples = await RunLoopsAsync(request, concurrency, duration, cancellationToken);
+        window?.Invoke(true);
+        var windowStart = Stopwatch.GetTimestamp();
+        LoopSamples[] samples;
+        try
+        {
+            samples = await RunLoopsAsync(request, concurrency, duration, cancellationToken);
+        }
+        finally
+        {
+            window?.Invoke(false);
+        }
+
         Console.Error.WriteLine($"[harness] measured {name}");
 
         var harnessCpu = Process.GetCurrentProcess().TotalProcessorTime - harnessBefore;
@@ -73,7 +85,23 @@ internal sealed class LoadDriver : IDisposable
             GatewayAtEnd = gatewayAtEnd,
             DrainSeconds = drainSeconds,
             IdleCpuMsPerSecond = gateway?.IdleCpuMsPerSecond ?? 0,
+            LongestGapMs = LongestGapMs(samples.SelectMany(s => s.Completions).ToList(), windowStart, duration),
         };
+    }
+
+    /// <summary>The longest stretch of the window in which no request completed (the window's edges count as completions).</summary>
+    private static double LongestGapMs(List<long> completions, long windowStart, TimeSpan duration)
+    {
+        completions.Sort();
+        var previous = windowStart;
+        long longest = 0;
+        foreach (var at in completions.Append(windowStart + (long)(duration.TotalSeconds * Stopwatch.Frequency)))
+        {
+            longest = Math.Max(longest, at - previous);
+            previous = Math.Max(previous, at);
+        }
+
+        return longest * 1000.0 / Stopwatch.Frequency;
     }
 
     /// <summary>
@@ -195,6 +223,7 @@ internal sealed class LoadDriver : IDisposable
             }
 
             samples.Latencies.Add(end - start);
+            samples.Completions.Add(end);
             if (request.Streamed)
             {
                 samples.TimesToFirstToken.Add(firstTokenAt - start);
@@ -209,6 +238,9 @@ internal sealed class LoadDriver : IDisposable
         public List<long> Latencies { get; } = new(4096);
 
         public List<long> TimesToFirstToken { get; } = new(4096);
+
+        /// <summary>When each counted request completed (timestamps), for the longest stretch without one.</summary>
+        public List<long> Completions { get; } = new(4096);
 
         public int Errors { get; set; }
     }

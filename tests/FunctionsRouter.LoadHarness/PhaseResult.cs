@@ -28,6 +28,9 @@ internal sealed record PhaseResult(
     /// <summary>How long the usage writer took to catch up after the window.</summary>
     public double DrainSeconds { get; init; }
 
+    /// <summary>The longest stretch of the window in which no request completed, in milliseconds.</summary>
+    public double LongestGapMs { get; init; }
+
     public double RequestsPerSecond => Completed / Seconds;
 
     /// <summary>Rows the usage writer wrote per second while it caught up after the window (nothing else running).</summary>

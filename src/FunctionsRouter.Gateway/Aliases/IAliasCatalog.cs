@@ -4,12 +4,12 @@ namespace FunctionsRouter.Gateway.Aliases;
 public interface IAliasCatalog
 {
     /// <summary>
-    /// The current catalog: from memory while fresh, read again once older than the cache TTL. When the table cannot
-    /// be read, the last catalog that could be read is served.
+    /// The current catalog: from memory, re-read in the background from half the cache TTL on. When the table cannot
+    /// be read, the last catalog that could be read is served, up to <c>Router__MaxStaleness</c> old.
     /// </summary>
-    /// <exception cref="AliasCatalogUnavailableException">The table has never been read successfully.</exception>
+    /// <exception cref="AliasCatalogUnavailableException">Nothing servable is held and the table did not answer in time.</exception>
     ValueTask<AliasCatalogSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Makes the next <see cref="GetSnapshotAsync"/> read the table again.</summary>
+    /// <summary>Makes the next <see cref="GetSnapshotAsync"/> wait (bounded) for a read of the table started after this call.</summary>
     void Invalidate();
 }

@@ -1,3 +1,4 @@
+using FunctionsRouter.Gateway.Caching;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
@@ -21,8 +22,8 @@ public sealed class CallerAdmission
     internal const string ApiKeyHeader = "api-key";
     private const string Realm = "Bearer realm=\"FunctionsRouter\"";
 
-    private readonly CallerCache<KeyHash, CallerKeyRecord> _keys;
-    private readonly CallerCache<string, RegisteredCaller> _callers;
+    private readonly StaleWhileRevalidateCache<KeyHash, CallerKeyRecord> _keys;
+    private readonly StaleWhileRevalidateCache<string, RegisteredCaller> _callers;
     private readonly EntraTokenValidator? _tokens;
     private readonly CorsHeaders _cors;
     private readonly GatewayTelemetry _telemetry;
@@ -40,13 +41,14 @@ public sealed class CallerAdmission
         ILogger<CallerAdmission> logger)
     {
         var settings = options.Value;
-        _keys = new CallerCache<KeyHash, CallerKeyRecord>("key", store.GetKeyAsync, settings.CallerCacheTtl, settings.CallerLookupTimeout, maxAbsent: 10_000, time, logger);
-        _callers = new CallerCache<string, RegisteredCaller>(
-            "caller",
+        // Keys, callers, principals and roles: served from memory whatever their age (up to Router__MaxStaleness) while
+        // re-read in the background; only a row never read (or too old) waits, at most Router__CallerLookupTimeout.
+        var timings = CacheTimings.From(settings, settings.CallerCacheTtl, settings.CallerLookupTimeout);
+        _keys = new StaleWhileRevalidateCache<KeyHash, CallerKeyRecord>("caller key", store.GetKeyAsync, timings, time, logger);
+        _callers = new StaleWhileRevalidateCache<string, RegisteredCaller>(
+            "caller row",
             async (id, ct) => await store.GetCallerAsync(id, ct).ConfigureAwait(false) is { } row ? new RegisteredCaller(row) : null,
-            settings.CallerCacheTtl,
-            settings.CallerLookupTimeout,
-            maxAbsent: 10_000,
+            timings,
             time,
             logger);
         _tokens = tokens;

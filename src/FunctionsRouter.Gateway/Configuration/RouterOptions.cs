@@ -29,15 +29,19 @@ public sealed class RouterOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Router__ResponsesTable must be 3-63 letters and digits, starting with a letter.")]
     public string ResponsesTable { get; set; } = "ResponseAffinity";
 
-    /// <summary>How long a loaded alias catalog is served before it is read again (<c>Router__AliasCacheTtl</c>).</summary>
+    /// <summary>
+    /// How long a loaded alias catalog is trusted (<c>Router__AliasCacheTtl</c>): from half of it on it is re-read in the
+    /// background while requests are served the catalog held (see <see cref="MaxStaleness"/>).
+    /// </summary>
     /// <value>Default 30 seconds; from 1 second to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AliasCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The longest a request waits on a read of the alias table (<c>Router__TableWaitTimeout</c>). Past it the last
-    /// catalog read is served (a cold start with nothing read yet answers 503 <c>alias_catalog_unavailable</c>), and the
-    /// read goes on in the background, up to <see cref="TableOperationTimeout"/>.
+    /// The longest a request waits on a read of the alias table or of response affinity (<c>Router__TableWaitTimeout</c>),
+    /// which happens only with nothing usable cached (a cold start, a catalog past <see cref="MaxStaleness"/>) or right
+    /// after this instance changed the catalog. Past it the catalog held is served if it may be, else 503
+    /// <c>alias_catalog_unavailable</c>; the read goes on in the background, up to <see cref="TableOperationTimeout"/>.
     /// </summary>
     /// <value>Default 2 seconds; from 50 milliseconds to 30 seconds, and at most <see cref="TableOperationTimeout"/>.</value>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
@@ -169,20 +173,34 @@ public sealed class RouterOptions
     public string CallerTable { get; set; } = Callers.CallerTable.DefaultName;
 
     /// <summary>
-    /// How long a caller or key read from the caller table is trusted (<c>Router__CallerCacheTtl</c>): a change to a caller
-    /// (disabled, rotated, granted) is seen within this time; an unknown key costs one table read per period.
+    /// How long a caller or key read from the caller table is trusted (<c>Router__CallerCacheTtl</c>). From half of it
+    /// on, a request that uses the row starts a re-read in the background and is served the cached row meanwhile, so a
+    /// change to a caller (disabled, rotated, granted) is seen within this time under steady traffic and, for a caller
+    /// idle longer, as soon as the re-read its next request starts has answered. An unknown key costs one table read per period.
     /// </summary>
     /// <value>Default 30 seconds; from 1 second to 5 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CallerCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The longest a request waits on a caller-table read or on the token issuer's metadata
-    /// (<c>Router__CallerLookupTimeout</c>); past it the last value read is used, or the request gets 503 if there is none.
+    /// The longest a request waits on a caller-table read or on the token issuer's metadata when nothing usable is cached
+    /// (<c>Router__CallerLookupTimeout</c>); past it the request gets 503. A cached row never makes a request wait: it is
+    /// re-read in the background (see <see cref="MaxStaleness"/>).
     /// </summary>
     /// <value>Default 2 seconds; from 100 milliseconds to 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
     public TimeSpan CallerLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How old a cached caller row, key, alias catalog or response affinity may grow while the table cannot be read
+    /// (<c>Router__MaxStaleness</c>). A value held is served at once whatever its age up to this, while a background
+    /// read refreshes it; past it, a value that could not be refreshed is dropped and the request waits as on a cold
+    /// start (503 when the table still does not answer). So it bounds how long a disabled caller or a removed key stays
+    /// admitted, and an edited alias keeps its old targets, while the table does not answer.
+    /// </summary>
+    /// <value>Default 5 minutes; from 1 minute to 7 days, and at least <see cref="CallerCacheTtl"/> and <see cref="AliasCacheTtl"/>.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Microsoft Entra ID tokens (<c>Router__Entra__…</c>).</summary>
     public EntraOptions Entra { get; set; } = new();
@@ -195,4 +213,11 @@ public sealed class RouterOptions
 
     /// <summary>Where the gateway's tables are (<c>Router__Storage__…</c>).</summary>
     public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>
+    /// A storage account of the usage ledger's own (<c>Router__Usage__ConnectionString</c> or
+    /// <c>Router__Usage__TableServiceUri</c>), so that its writes cannot throttle the caller and alias reads. Unset: the
+    /// ledger is in the account of <see cref="Storage"/> (it always has connections of its own).
+    /// </summary>
+    public StorageOptions Usage { get; set; } = new();
 }

@@ -52,6 +52,11 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
             failures.Add($"Router__TableWaitTimeout ({options.TableWaitTimeout}) must not be longer than Router__TableOperationTimeout ({options.TableOperationTimeout}).");
         }
 
+        if (options.MaxStaleness < options.CallerCacheTtl || options.MaxStaleness < options.AliasCacheTtl)
+        {
+            failures.Add($"Router__MaxStaleness ({options.MaxStaleness}) must not be shorter than Router__CallerCacheTtl ({options.CallerCacheTtl}) or Router__AliasCacheTtl ({options.AliasCacheTtl}).");
+        }
+
         if (options.CircuitBreakerProbeInterval > options.CircuitBreakerDuration)
         {
             failures.Add($"Router__CircuitBreakerProbeInterval ({options.CircuitBreakerProbeInterval}) must not be longer than Router__CircuitBreakerDuration ({options.CircuitBreakerDuration}).");
@@ -60,6 +65,10 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
         if (!TableStorageLocation.TryResolve(options.Storage, configuration, out _, out var storageError))
         {
             failures.Add(storageError);
+        }
+        else if (!TableStorageLocation.TryResolveUsage(options, configuration, out _, out var usageStorageError))
+        {
+            failures.Add(usageStorageError);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

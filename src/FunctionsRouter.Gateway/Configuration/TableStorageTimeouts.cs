@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 
 namespace FunctionsRouter.Gateway.Configuration;
@@ -8,16 +9,18 @@ namespace FunctionsRouter.Gateway.Configuration;
 /// hangs instead of refusing must cost a bounded wait, not the SDK's 100-second network timeout times its retries.
 /// <list type="bullet">
 /// <item><see cref="CreateClientOptions"/>: each try of a call gives up after the timeout, and a call is tried at most
-/// three times, a fraction of a second apart. Every table client the gateway creates uses these options.</item>
+/// three times, a fraction of a second apart. Every table client the gateway creates uses these options; the control
+/// tables' clients get their own connection pool here (<see cref="TableConnectionPools"/>), apart from the usage ledger's.</item>
 /// <item><see cref="StartOperation"/>: a whole operation (a catalog read, a health write with its re-reads) is cancelled
 /// after the timeout, measured on the injected clock.</item>
 /// </list>
 /// </summary>
 internal static class TableStorageTimeouts
 {
-    public static TableClientOptions CreateClientOptions(TimeSpan operationTimeout)
+    /// <param name="transport">The connection pool; a new one of the control tables (<see cref="TableConnectionPools.CreateControl"/>) when not given.</param>
+    public static TableClientOptions CreateClientOptions(TimeSpan operationTimeout, HttpPipelineTransport? transport = null)
     {
-        var options = new TableClientOptions();
+        var options = new TableClientOptions { Transport = transport ?? TableConnectionPools.CreateControl() };
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.NetworkTimeout = operationTimeout;
         options.Retry.MaxRetries = 2;

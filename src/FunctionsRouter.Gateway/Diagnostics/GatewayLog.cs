@@ -14,15 +14,6 @@ internal static partial class GatewayLog
     [LoggerMessage(1002, LogLevel.Warning, "Alias row {Alias}/{Target} skipped: {Problem}.")]
     public static partial void AliasRowSkipped(ILogger logger, string alias, string target, string problem);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Alias table {Table} could not be read; serving the catalog read at {LoadedAt:o} (last known good).")]
-    public static partial void AliasCatalogServingLastKnownGood(ILogger logger, string table, DateTimeOffset loadedAt, Exception exception);
-
-    [LoggerMessage(1004, LogLevel.Error, "Alias table {Table} could not be read and nothing is cached: requests fail with 503 until it can be.")]
-    public static partial void AliasCatalogUnavailable(ILogger logger, string table, Exception exception);
-
-    [LoggerMessage(1005, LogLevel.Warning, "Alias table {Table} did not answer within {WaitMs} ms; requests are served the catalog read at {LoadedAt:o} without waiting until a read succeeds.")]
-    public static partial void AliasCatalogSlow(ILogger logger, string table, double waitMs, DateTimeOffset? loadedAt);
-
     [LoggerMessage(2001, LogLevel.Warning, "Upstream attempt failed: alias {Alias}, target {Target}, deployment {Deployment}, endpoint {Endpoint}, status {Status}, reason {Reason}.")]
     public static partial void UpstreamAttemptFailed(ILogger logger, string alias, string target, string deployment, string endpoint, int status, string reason, Exception? exception);
 
@@ -68,8 +59,8 @@ internal static partial class GatewayLog
     [LoggerMessage(4002, LogLevel.Warning, "Caller table row {Partition}/{Row} skipped: {Problem}.")]
     public static partial void CallerRowSkipped(ILogger logger, string partition, string row, string problem);
 
-    [LoggerMessage(4003, LogLevel.Warning, "Caller table could not be read for a {What}; cached value available: {HasCached}.")]
-    public static partial void CallerTableReadFailed(ILogger logger, string what, bool hasCached, Exception exception);
+    [LoggerMessage(4003, LogLevel.Warning, "A table read for a cached {What} failed; a value is held and served: {HasCached}.")]
+    public static partial void CachedReadFailed(ILogger logger, string what, bool hasCached, Exception exception);
 
     [LoggerMessage(4004, LogLevel.Warning, "Token issuer metadata {Address} could not be read; keys cached: {HasCached}.")]
     public static partial void TokenKeysUnavailable(ILogger logger, string address, bool hasCached, Exception exception);

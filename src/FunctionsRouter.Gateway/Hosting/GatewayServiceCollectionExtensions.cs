@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using FunctionsRouter.Gateway.Aliases;
+using FunctionsRouter.Gateway.Caching;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Cors;
@@ -46,9 +47,10 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Lazy<TokenCredential>>(_ => new Lazy<TokenCredential>(() => new DefaultAzureCredential()));
-        // Every table client shares these: each call bounded by Router__TableOperationTimeout (see TableStorageTimeouts).
+        // Every control table's client shares these: each call bounded by Router__TableOperationTimeout, and one connection
+        // pool that the usage ledger does not use (see TableStorageTimeouts, TableConnectionPools).
         services.TryAddSingleton(sp => TableStorageTimeouts.CreateClientOptions(sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
-        // Where the tables are, resolved once (validation has checked it) for the SDK clients and the usage ledger's own client.
+        // Where the control tables are, resolved once (validation has checked it).
         services.TryAddSingleton(sp =>
         {
             TableStorageLocation.TryResolve(sp.GetRequiredService<IOptions<RouterOptions>>().Value.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
@@ -114,8 +116,15 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
+        // The ledger: its own connection pool always, its own storage account when Router__Usage__… names one. Every
+        // table of the ledger's (its rows, and what is derived from them) is reached through this location.
+        services.TryAddKeyedSingleton(TableStorageLocation.UsageKey, (sp, key) =>
+        {
+            TableStorageLocation.TryResolveUsage(sp.GetRequiredService<IOptions<RouterOptions>>().Value, sp.GetRequiredService<IConfiguration>(), out var location, out _);
+            return location;
+        });
         services.TryAddSingleton(sp => UsageTableClient.Create(
-            sp.GetRequiredService<TableStorageLocation>(),
+            sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey),
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
             () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
             tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
@@ -128,10 +137,15 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
 
         // Response affinity: which target holds each stored response (Table Storage, written off the request path).
-        services.TryAddSingleton(sp => new TableResponseAffinityStore(
-            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.ResponsesTable),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<TableResponseAffinityStore>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new TableResponseAffinityStore(
+                sp.GetRequiredService<TableServiceClient>().GetTableClient(options.ResponsesTable),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<TableResponseAffinityStore>>(),
+                CacheTimings.From(options, TableResponseAffinityStore.CacheTtl, options.TableWaitTimeout));
+        });
         services.TryAddSingleton<IResponseAffinityStore>(sp => sp.GetRequiredService<TableResponseAffinityStore>());
         services.AddHostedService(sp => sp.GetRequiredService<TableResponseAffinityStore>());
         services.TryAddSingleton(sp => new ResponsesRoutes(sp.GetRequiredService<UpstreamEndpoints>()));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Caching;
 using FunctionsRouter.Gateway.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,13 @@ namespace FunctionsRouter.Gateway.Responses;
 /// <see cref="MemoryEntries"/> ids, so a follow-up on the same instance never waits for the table) and in a queue that a
 /// background loop upserts, each attempt bounded by <see cref="WriteTimeout"/>, <see cref="WriteAttempts"/> attempts;
 /// a row that cannot be written is logged and known to this instance only.
-/// Reads are bounded by <see cref="ReadTimeout"/> (the SDK's own default is 100 s per try, with retries). Fallback: an
-/// id this instance remembers is served from memory; otherwise a read that fails or times out answers
-/// <see cref="ResponseAffinityStatus.Unavailable"/> (503, retryable) rather than a wrong 404. A miss is read once more
-/// after <see cref="MissRecheckDelay"/>, covering the write still on its way from the instance that relayed it.
+/// An id this instance remembers is served from memory. Rows read from the table are kept by the request path's
+/// <see cref="StaleWhileRevalidateCache{TKey, TValue}"/> (at most <see cref="MemoryEntries"/>; <see cref="CacheTtl"/>,
+/// re-read in the background, served whatever their age up to <c>Router__MaxStaleness</c>), so a conversation that
+/// goes on through another instance waits on the table once. Only that first read waits, at most
+/// <c>Router__TableWaitTimeout</c> (<see cref="ReadTimeout"/> by default); one that fails or times out answers
+/// <see cref="ResponseAffinityStatus.Unavailable"/> (503, retryable) rather than a wrong 404. A miss is not kept, and is
+/// read once more after <see cref="MissRecheckDelay"/>, covering the write still on its way from the instance that relayed it.
 /// Rows past <c>ExpiresAt</c> count as absent (Table Storage has no TTL of its own; they can be purged by that column).
 /// </remarks>
 internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHostedService, IDisposable
@@ -31,6 +35,9 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
     internal const int WriteAttempts = 3;
     internal static readonly TimeSpan TimeToLive = TimeSpan.FromDays(30);
     internal static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a row read from the table is trusted before a background re-read (a row never changes but for its end).</summary>
+    internal static readonly TimeSpan CacheTtl = TimeSpan.FromMinutes(1);
     internal static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan MissRecheckDelay = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan WriteRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -43,16 +50,26 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
     private readonly Channel<ResponseAffinity> _writes = Channel.CreateBounded<ResponseAffinity>(
         new BoundedChannelOptions(MemoryEntries) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    private readonly StaleWhileRevalidateCache<string, ResponseAffinity> _read;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private bool _tableEnsured;
     private int _disposed;
 
-    public TableResponseAffinityStore(TableClient table, TimeProvider time, ILogger<TableResponseAffinityStore> logger)
+    /// <param name="timings">The read cache's timings; by default <see cref="CacheTtl"/>, a cold wait of <see cref="ReadTimeout"/>, 5 minutes' staleness.</param>
+    public TableResponseAffinityStore(TableClient table, TimeProvider time, ILogger<TableResponseAffinityStore> logger, CacheTimings? timings = null)
     {
         _table = table;
         _time = time;
         _logger = logger;
+        _read = new StaleWhileRevalidateCache<string, ResponseAffinity>(
+            "response affinity",
+            ReadAsync,
+            timings ?? new CacheTimings(CacheTtl, ReadTimeout, TimeSpan.FromMinutes(5), ReadTimeout),
+            time,
+            logger,
+            maxAbsent: 0,
+            maxPresent: MemoryEntries);
     }
 
     public void Remember(ResponseAffinity affinity)
@@ -91,14 +108,9 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
 
         for (var read = 0; ; read++)
         {
-            ResponseAffinity? row;
-            try
+            var (row, available) = await _read.GetAsync(responseId, cancellationToken).ConfigureAwait(false);
+            if (!available)
             {
-                row = await ReadAsync(responseId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TableStorageFailures.IsStorageFailure(ex))
-            {
-                ResponseAffinityLog.ReadFailed(_logger, responseId, ex);
                 return ResponseAffinityLookup.Unavailable;
             }
 
@@ -176,11 +188,9 @@ internal sealed class TableResponseAffinityStore : IResponseAffinityStore, IHost
 
     private async Task<ResponseAffinity?> ReadAsync(string responseId, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(ReadTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var result = await _table.GetEntityIfExistsAsync<TableEntity>(responseId, RowKey, cancellationToken: linked.Token).ConfigureAwait(false);
+            var result = await _table.GetEntityIfExistsAsync<TableEntity>(responseId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!result.HasValue || result.Value is not { } e)
             {
                 return null;

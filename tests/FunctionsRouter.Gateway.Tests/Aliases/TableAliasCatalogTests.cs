@@ -37,7 +37,7 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
     }
 
     [Fact]
-    public async Task GetSnapshotAsync_AdminEditsRow_SeenOnceTtlHasPassed()
+    public async Task GetSnapshotAsync_AdminEditsRow_SeenOnceTheReadStartedPastTheTtlAnswers()
     {
         var (catalog, table) = await CreateAsync();
         await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "before" });
@@ -47,8 +47,10 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
 
+        // Past the TTL the request is served at once what is held; the re-read it started brings the edit.
         _time.Advance(Ttl);
-        Assert.Equal("after", Deployment(await catalog.GetSnapshotAsync(), "a"));
+        Assert.Equal("before", Deployment(await catalog.GetSnapshotAsync(), "a"));
+        await SeesAsync(catalog, "after");
     }
 
     [Fact]
@@ -75,9 +77,11 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         _outage.Down = true;
         _time.Advance(Ttl * 2);
         var snapshot = await catalog.GetSnapshotAsync();
+        await WaitUntilAsync(() => _outage.Refused > 0); // The background re-read failed…
+        _time.Advance(TableAliasCatalog.RetryAfterFailure);
 
         Assert.Equal("known", Deployment(snapshot, "a"));
-        Assert.True(_outage.Refused > 0);
+        Assert.Equal("known", Deployment(await catalog.GetSnapshotAsync(), "a")); // …and the catalog held is still served.
     }
 
     [Fact]
@@ -152,7 +156,7 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
     }
 
     [Fact]
-    public async Task GetSnapshotAsync_TableHangsPastTtl_ServedLastKnownGoodWithinTheWaitAndNoReadPilesUp()
+    public async Task GetSnapshotAsync_TableHangsPastTtl_ServedAtOnceWithExactlyOneBackgroundRead()
     {
         var (catalog, table, transport) = await CreateOverHangingTransportAsync();
         await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "known" });
@@ -160,20 +164,37 @@ public sealed class TableAliasCatalogTests(IntegrationFixture fixture)
         transport.Hang = true;
         _time.Advance(Ttl * 2);
 
-        var waiting = Enumerable.Range(0, 10).Select(_ => catalog.GetSnapshotAsync().AsTask()).ToArray();
-        Assert.All(waiting, w => Assert.False(w.IsCompleted));
-        _time.Advance(WaitTimeout);
-        var served = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(10));
+        var served = Enumerable.Range(0, 10).Select(_ => catalog.GetSnapshotAsync()).ToArray();
 
-        Assert.All(served, s => Assert.Equal("known", Deployment(s, "a")));
-        // The table is still hung: later requests do not wait at all, and join no new read.
-        var later = catalog.GetSnapshotAsync();
-        Assert.True(later.IsCompletedSuccessfully);
-        Assert.Equal("known", Deployment(await later, "a"));
+        Assert.All(served, s => Assert.True(s.IsCompletedSuccessfully)); // Nobody waited on the hung table.
+        Assert.All(served, s => Assert.Equal("known", Deployment(s.Result, "a")));
         await WaitUntilAsync(() => transport.Held == 1);
         await Task.Delay(100);
         Assert.Equal(1, transport.Held);
         Assert.Equal(1, transport.MaxHanging);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_TableHangsPastMaxStaleness_ColdMissUnavailableAfterTheWait()
+    {
+        var (catalog, table, transport) = await CreateOverHangingTransportAsync();
+        await table.AddEntityAsync(new TableEntity("a", "t") { ["Deployment"] = "known" });
+        await catalog.GetSnapshotAsync();
+        transport.Hang = true;
+        _time.Advance(Ttl);
+        await catalog.GetSnapshotAsync();
+        await WaitUntilAsync(() => transport.Held == 1);
+        _time.Advance(OperationTimeout); // The hung background read is abandoned…
+        await WaitUntilAsync(() => transport.Cancelled == 1);
+        await Task.Delay(100); // …and its failure recorded (the backoff starts from it).
+
+        _time.Advance(new RouterOptions().MaxStaleness);
+        var tooOld = catalog.GetSnapshotAsync().AsTask();
+        await WaitUntilAsync(() => transport.Held == 2);
+        Assert.False(tooOld.IsCompleted);
+        _time.Advance(WaitTimeout);
+
+        await Assert.ThrowsAsync<AliasCatalogUnavailableException>(() => tooOld.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

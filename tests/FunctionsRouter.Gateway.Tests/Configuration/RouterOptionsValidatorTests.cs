@@ -40,6 +40,9 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:ResponsesTable", "", "ResponsesTable")]
     [InlineData("Router:ResponsesTable", "response-affinity", "Router__ResponsesTable must be 3-63 letters and digits")]
     [InlineData("Router:UsageQueueBytes", "1000", "UsageQueueBytes")]
+    [InlineData("Router:MaxStaleness", "00:00:10", "MaxStaleness")]
+    [InlineData("Router:AliasCacheTtl", "00:10:00", "Router__MaxStaleness (00:05:00) must not be shorter than Router__CallerCacheTtl (00:00:30) or Router__AliasCacheTtl (00:10:00)")]
+    [InlineData("Router:Usage:TableServiceUri", "not a url", "Router__Usage__TableServiceUri 'not a url' is not an absolute http(s) URL")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
@@ -114,6 +117,21 @@ public sealed class RouterOptionsValidatorTests
 
         Assert.True(TableStorageLocation.TryResolve(new StorageOptions(), configuration, out var location, out _));
         Assert.Equal(new Uri("https://acct.table.core.windows.net"), location.ServiceUri);
+    }
+
+    [Fact]
+    public void TryResolveUsage_OwnAccountOrNot_TheLedgerAccountElseTheTablesAccount()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var options = new RouterOptions { Storage = { ConnectionString = "UseDevelopmentStorage=true" } };
+
+        Assert.True(TableStorageLocation.TryResolveUsage(options, configuration, out var shared, out _));
+        options.Usage.TableServiceUri = "https://ledger.table.core.windows.net";
+        Assert.True(TableStorageLocation.TryResolveUsage(options, configuration, out var own, out _));
+
+        Assert.Equal("UseDevelopmentStorage=true", shared.ConnectionString);
+        Assert.Equal(new Uri("https://ledger.table.core.windows.net"), own.ServiceUri);
+        Assert.Null(own.ConnectionString);
     }
 
     private static RouterOptions Resolve(Dictionary<string, string?> settings)

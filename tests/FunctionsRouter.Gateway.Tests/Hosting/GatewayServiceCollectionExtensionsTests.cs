@@ -1,6 +1,9 @@
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Hosting;
 using FunctionsRouter.Gateway.Requests;
+using FunctionsRouter.Gateway.Usage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +32,33 @@ public sealed class GatewayServiceCollectionExtensionsTests
 
         Assert.Equal(TimeSpan.FromSeconds(7), options.Retry.NetworkTimeout);
         Assert.Equal(2, options.Retry.MaxRetries);
+    }
+
+    [Fact]
+    public void AddFunctionsRouterGateway_ControlTablesAndLedger_NeverShareAConnectionPool()
+    {
+        using var services = Build(new Dictionary<string, string?>());
+
+        var control = services.GetRequiredService<TableClientOptions>().Transport;
+        var ledger = services.GetRequiredService<UsageTableClient>().Transport;
+
+        // Azure.Core's default is one process-wide HttpClient: the ledger's batches queued ahead of caller and alias reads.
+        Assert.NotSame(HttpClientTransport.Shared, control);
+        Assert.NotSame(HttpClientTransport.Shared, ledger);
+        Assert.NotSame(control, ledger);
+        Assert.Same(TableConnectionPools.Ledger, ledger);
+    }
+
+    [Fact]
+    public void AddFunctionsRouterGateway_LedgerAccountSet_TheLedgerLocationIsItsControlTablesStayPut()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Router:Usage:TableServiceUri"] = "https://ledger.table.core.windows.net" });
+
+        var ledger = services.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey);
+        var control = services.GetRequiredService<TableStorageLocation>();
+
+        Assert.Equal(new Uri("https://ledger.table.core.windows.net"), ledger.ServiceUri);
+        Assert.Equal("UseDevelopmentStorage=true", control.ConnectionString);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -86,6 +86,44 @@ public sealed class TableResponseAffinityStoreTests(IntegrationFixture fixture)
         Assert.Equal(0, handler.Requests);
     }
 
+    [Fact]
+    public async Task FindAsync_ReadFromTheTableThenTheTableHangsPastTheTtl_ServedAtOnceWithExactlyOneBackgroundRead()
+    {
+        var (table, transport) = await HangableTableWithRowAsync("resp_elsewhere");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var store = new TableResponseAffinityStore(table, time, NullLogger<TableResponseAffinityStore>.Instance);
+        Assert.Equal(ResponseAffinityStatus.Found, (await store.FindAsync("resp_elsewhere", "key:alice")).Status);
+        transport.Hang = true;
+        time.Advance(TableResponseAffinityStore.CacheTtl * 3);
+
+        var found = Enumerable.Range(0, 10).Select(_ => store.FindAsync("resp_elsewhere", "key:alice")).ToArray();
+
+        Assert.All(found, f => Assert.True(f.IsCompletedSuccessfully)); // Nobody waited on the hung table.
+        Assert.All(found, f => Assert.Equal("dep-1", f.Result.Affinity!.Deployment));
+        await WaitUntilAsync(() => transport.Held == 1);
+        await Task.Delay(100);
+        Assert.Equal(1, transport.Held);
+    }
+
+    [Fact]
+    public async Task FindAsync_TableHangsPastMaxStaleness_ColdMissUnavailableAfterTheWait()
+    {
+        var (table, transport) = await HangableTableWithRowAsync("resp_stale");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var timings = new Gateway.Caching.CacheTimings(TableResponseAffinityStore.CacheTtl, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10));
+        using var store = new TableResponseAffinityStore(table, time, NullLogger<TableResponseAffinityStore>.Instance, timings);
+        Assert.Equal(ResponseAffinityStatus.Found, (await store.FindAsync("resp_stale", "key:alice")).Status);
+        transport.Hang = true;
+        time.Advance(timings.MaxStaleness);
+
+        var tooOld = store.FindAsync("resp_stale", "key:alice").AsTask();
+        await WaitUntilAsync(() => transport.Held == 1);
+        Assert.False(tooOld.IsCompleted);
+        time.Advance(timings.ColdWait);
+
+        Assert.Equal(ResponseAffinityStatus.Unavailable, (await tooOld.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("resp/1")]
@@ -126,6 +164,27 @@ public sealed class TableResponseAffinityStoreTests(IntegrationFixture fixture)
     }
 
     private static ResponseAffinity Affinity(string id, DateTimeOffset at) => new(id, "chat", "primary", "oai", "dep-1", "key:alice", at);
+
+    /// <summary>A table holding an affinity row for <paramref name="id"/>, read through a transport that can be made to hang.</summary>
+    private async Task<(TableClient Table, HangingTableTransport Transport)> HangableTableWithRowAsync(string id)
+    {
+        var name = fixture.Azurite.CreateTableName("affinity");
+        var direct = fixture.Azurite.CreateServiceClient().GetTableClient(name);
+        await direct.CreateAsync();
+        await direct.AddEntityAsync(TableResponseAffinityStore.ToEntity(Affinity(id, DateTimeOffset.UtcNow)));
+        var transport = new HangingTableTransport();
+        return (new TableClient(fixture.Azurite.ConnectionString, name, new TableClientOptions { Transport = transport }), transport);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
 
     private TableClient HangingTable(HangingHandler handler) =>
         new(fixture.Azurite.ConnectionString, "hanging", new TableClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) });
