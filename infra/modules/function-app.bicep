@@ -56,6 +56,9 @@ param callerTableName string
 @description('Table of response affinity (which deployment holds each stored response).')
 param responsesTableName string
 
+@description('Table of the usage rollup (requests, tokens and cost per caller, alias, deployment and UTC day) that usage reports read.')
+param usageRollupTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
 
@@ -184,6 +187,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__ResponsesTable'
           value: responsesTableName
+        }
+        {
+          name: 'Router__UsageRollupTable'
+          value: usageRollupTableName
         }
       ]
     }

@@ -21,6 +21,15 @@ public sealed class RouterOptions
     public string UsageTable { get; set; } = "UsageRecords";
 
     /// <summary>
+    /// The usage rollup table (<c>Router__UsageRollupTable</c>): requests, errors, tokens and cost per caller, alias,
+    /// deployment and UTC day, kept by the usage writer; usage reports read it instead of the usage table.
+    /// </summary>
+    /// <value>Default <c>UsageRollup</c>; a valid table name (3–63 letters and digits, starting with a letter).</value>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Router__UsageRollupTable must be 3-63 letters and digits, starting with a letter.")]
+    public string UsageRollupTable { get; set; } = "UsageRollup";
+
+    /// <summary>
     /// The table of response affinity (<c>Router__ResponsesTable</c>): which deployment holds each Responses API response
     /// the gateway relayed, for 30 days.
     /// </summary>

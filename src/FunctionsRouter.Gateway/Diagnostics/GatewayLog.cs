@@ -59,6 +59,18 @@ internal static partial class GatewayLog
     [LoggerMessage(3005, LogLevel.Warning, "Usage writer stopped with {Count} records unwritten: shutdown ran out of time.")]
     public static partial void UsageShutdownIncomplete(ILogger logger, int count);
 
+    [LoggerMessage(3006, LogLevel.Warning, "Usage rollup merge of {Groups} groups failed (attempt {Attempt}); retrying in {DelayMs} ms. Reports lag until it lands.")]
+    public static partial void UsageRollupRetry(ILogger logger, int groups, int attempt, double delayMs, Exception? exception);
+
+    [LoggerMessage(3007, LogLevel.Error, "Usage rollup row {Partition}/{Row} refused by the table (status {Status}); its {Requests} requests are in the usage rows but not in reports.")]
+    public static partial void UsageRollupRefused(ILogger logger, string partition, string row, int status, long requests, Exception exception);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Usage rollup stopped with {Requests} requests not merged: shutdown ran out of time. They are in the usage rows but not in reports.")]
+    public static partial void UsageRollupShutdownIncomplete(ILogger logger, long requests);
+
+    [LoggerMessage(3009, LogLevel.Error, "Usage rollup holds {Groups} unmerged groups, its bound: a request of caller {Caller} alias {Alias} is in the usage rows but not in reports.")]
+    public static partial void UsageRollupFull(ILogger logger, int groups, string caller, string alias);
+
     [LoggerMessage(4001, LogLevel.Warning, "Request refused: {ErrorCode} for {Who} on {Path}.")]
     public static partial void CallerRefused(ILogger logger, string errorCode, string who, string path);
 

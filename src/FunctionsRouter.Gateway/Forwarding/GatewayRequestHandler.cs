@@ -209,7 +209,7 @@ public sealed class GatewayRequestHandler
                 return lookupError is null ? ClientClosed() : await FailAsync(response, lookupError, cancellationToken).ConfigureAwait(false);
             }
 
-            return await RoutePinnedAsync(context, exchange, affinity.ToTarget(), body, parsed, operation, cancellationToken).ConfigureAwait(false);
+            return await RoutePinnedAsync(context, exchange, affinity.ToTarget(route), body, parsed, operation, cancellationToken).ConfigureAwait(false);
         }
 
         if (!route.HasEnabledTarget)

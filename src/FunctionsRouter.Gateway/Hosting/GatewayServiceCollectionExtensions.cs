@@ -119,12 +119,23 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
             () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
             tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
+        // The rollup's cells are written by the usage writer, through a client made like the ledger's own.
+        services.TryAddSingleton(sp => new UsageRollupWriter(
+            UsageTableClient.Create(
+                sp.GetRequiredService<TableStorageLocation>(),
+                sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageRollupTable,
+                () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
+                tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.Currency,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UsageRollupWriter>>()));
         services.TryAddSingleton(sp => new UsageTableWriter(
             sp.GetRequiredService<UsageQueue>(),
             sp.GetRequiredService<UsageTableClient>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger));
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger,
+            sp.GetRequiredService<UsageRollupWriter>()));
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
 
         // Response affinity: which target holds each stored response (Table Storage, written off the request path).
