@@ -83,6 +83,15 @@ public sealed class RouterOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan UsageBatchLinger { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The currency of the prices on alias targets, and so of every cost in usage rows and reports (<c>Router__Currency</c>).
+    /// The gateway converts nothing: it names the currency the admins wrote the prices in.
+    /// </summary>
+    /// <value>Default <c>USD</c>; an ISO 4217 code, three capital letters.</value>
+    [Required]
+    [RegularExpression("^[A-Z]{3}$", ErrorMessage = "Router__Currency must be an ISO 4217 currency code: three capital letters, such as USD or EUR.")]
+    public string Currency { get; set; } = "USD";
+
     /// <summary>The shared table of deployment cooldowns and open circuits (<c>Router__HealthTable</c>).</summary>
     /// <value>Default <c>DeploymentHealth</c>.</value>
     [Required]
