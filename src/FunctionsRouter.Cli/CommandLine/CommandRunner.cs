@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Azure.Data.Tables;
 using FunctionsRouter.Cli.Storage;
+using FunctionsRouter.Gateway.Management;
 
 namespace FunctionsRouter.Cli.CommandLine;
 
@@ -49,10 +50,10 @@ internal static class CommandRunner
             await context.Output.WriteLineAsync(invocation.Json ? output.Json : output.Text);
             return CliExitCodes.Succeeded;
         }
-        catch (CommandFailedException ex)
+        catch (ManagementException ex)
         {
             await context.Error.WriteLineAsync(ex.Message);
-            return ex.ExitCode;
+            return CliExitCodes.Of(ex.Error.Code);
         }
         catch (Exception ex) when (StorageFailures.TryDescribe(ex, tableSettings.TableName, networkTimeout, cancellationToken, out var message))
         {

@@ -1,17 +1,17 @@
 using System.Buffers;
 using Azure;
 using Azure.Data.Tables;
-using FunctionsRouter.Cli.CommandLine;
 using FunctionsRouter.Gateway.Callers;
+using FunctionsRouter.Gateway.Errors;
 
-namespace FunctionsRouter.Cli.Callers;
+namespace FunctionsRouter.Gateway.Management;
 
 /// <summary>
-/// The command line's reads and writes of the caller table, in the gateway's layout (<see cref="CallerTable"/>): point
-/// reads for one caller, a partition query to list them, a <see cref="TableClient.CreateQueryFilter(FormattableString)"/>
-/// filter for a caller's keys. Changes to an existing row carry its ETag, so an edit made meanwhile is never overwritten.
+/// The management reads and writes of the caller table (the command line and the <c>/api/manage/callers</c> routes),
+/// in the gateway's layout (<see cref="CallerTable"/>): point reads for one caller, a partition query to list them, a
+/// <see cref="TableClient.CreateQueryFilter(FormattableString)"/> filter for a caller's keys. Changes to an existing row carry its ETag, so an edit made meanwhile is never overwritten.
 /// </summary>
-internal sealed class CallerStore(TableClient table)
+internal sealed class CallerRowStore(TableClient table)
 {
     public string TableName => table.Name;
 
@@ -19,7 +19,7 @@ internal sealed class CallerStore(TableClient table)
         await table.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>The caller with this id, or null when there is none (or no table yet).</summary>
-    public async Task<Stored<CallerRecord>?> GetCallerAsync(string id, CancellationToken cancellationToken)
+    public async Task<StoredRow<CallerRecord>?> GetCallerAsync(string id, CancellationToken cancellationToken)
     {
         NullableResponse<TableEntity> response;
         try
@@ -36,7 +36,7 @@ internal sealed class CallerStore(TableClient table)
             return null;
         }
 
-        return new Stored<CallerRecord>(ReadCaller(response.Value!), response.Value!.ETag);
+        return new StoredRow<CallerRecord>(ReadCaller(response.Value!), response.Value!.ETag);
     }
 
     /// <summary>Every caller, by id; an unreadable row is named in <paramref name="unreadable"/> instead.</summary>
@@ -67,9 +67,9 @@ internal sealed class CallerStore(TableClient table)
     }
 
     /// <summary>The caller's key rows (hashes only), oldest first.</summary>
-    public async Task<List<Stored<CallerKeyRecord>>> GetKeysAsync(string callerId, CancellationToken cancellationToken)
+    public async Task<List<StoredRow<CallerKeyRecord>>> GetKeysAsync(string callerId, CancellationToken cancellationToken)
     {
-        var keys = new List<Stored<CallerKeyRecord>>();
+        var keys = new List<StoredRow<CallerKeyRecord>>();
         try
         {
             // Every interpolated value is quoted as a string literal, so the column's name is written out (CallerTable.CallerIdColumn).
@@ -78,11 +78,12 @@ internal sealed class CallerStore(TableClient table)
             {
                 if (TryParseHash(entity.RowKey, out var hash) && CallerKeyRecord.TryFrom(entity, hash, out var record))
                 {
-                    keys.Add(new Stored<CallerKeyRecord>(record!, entity.ETag));
+                    keys.Add(new StoredRow<CallerKeyRecord>(record!, entity.ETag));
                 }
                 else
                 {
-                    throw new CommandFailedException(
+                    throw new ManagementException(
+                        GatewayErrorCode.Conflict,
                         $"A key row of caller '{callerId}' is unreadable (created {entity.Timestamp:u}); fix or delete it in the table first.");
                 }
             }
@@ -97,16 +98,16 @@ internal sealed class CallerStore(TableClient table)
     }
 
     /// <summary>Inserts a new caller row; one already there with the same id is a conflict, never overwritten.</summary>
-    public async Task<Stored<CallerRecord>> AddCallerAsync(CallerRecord caller, string conflictMessage, CancellationToken cancellationToken)
+    public async Task<StoredRow<CallerRecord>> AddCallerAsync(CallerRecord caller, string conflictMessage, CancellationToken cancellationToken)
     {
         try
         {
             var response = await table.AddEntityAsync(caller.ToEntity(), cancellationToken);
-            return new Stored<CallerRecord>(caller, response.Headers.ETag ?? ETag.All);
+            return new StoredRow<CallerRecord>(caller, response.Headers.ETag ?? ETag.All);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            throw new CommandFailedException(conflictMessage);
+            throw new ManagementException(GatewayErrorCode.Conflict, conflictMessage);
         }
     }
 
@@ -114,7 +115,7 @@ internal sealed class CallerStore(TableClient table)
         await table.AddEntityAsync(key.ToEntity(), cancellationToken);
 
     /// <summary>Replaces a caller row read earlier, only if it has not changed since.</summary>
-    public async Task ReplaceCallerAsync(Stored<CallerRecord> before, CallerRecord after, CancellationToken cancellationToken)
+    public async Task ReplaceCallerAsync(StoredRow<CallerRecord> before, CallerRecord after, CancellationToken cancellationToken)
     {
         try
         {
@@ -127,7 +128,7 @@ internal sealed class CallerStore(TableClient table)
     }
 
     /// <summary>Replaces a key row read earlier (a new expiry), only if it has not changed since.</summary>
-    public async Task ReplaceKeyAsync(Stored<CallerKeyRecord> before, CallerKeyRecord after, CancellationToken cancellationToken)
+    public async Task ReplaceKeyAsync(StoredRow<CallerKeyRecord> before, CallerKeyRecord after, CancellationToken cancellationToken)
     {
         try
         {
@@ -140,7 +141,7 @@ internal sealed class CallerStore(TableClient table)
     }
 
     /// <summary>Deletes a key row; one already gone counts as deleted.</summary>
-    public async Task DeleteKeyAsync(Stored<CallerKeyRecord> key, CancellationToken cancellationToken)
+    public async Task DeleteKeyAsync(StoredRow<CallerKeyRecord> key, CancellationToken cancellationToken)
     {
         try
         {
@@ -153,7 +154,7 @@ internal sealed class CallerStore(TableClient table)
     }
 
     /// <summary>Deletes a caller row read earlier, only if it has not changed since.</summary>
-    public async Task DeleteCallerAsync(Stored<CallerRecord> caller, CancellationToken cancellationToken)
+    public async Task DeleteCallerAsync(StoredRow<CallerRecord> caller, CancellationToken cancellationToken)
     {
         try
         {
@@ -168,10 +169,10 @@ internal sealed class CallerStore(TableClient table)
     private static CallerRecord ReadCaller(TableEntity entity) =>
         CallerRecord.TryFrom(entity, out var record, out var problem)
             ? record!
-            : throw new CommandFailedException($"Caller row '{entity.RowKey}' is unreadable: {problem}. Fix it in the table, or delete the caller.");
+                : throw new ManagementException(GatewayErrorCode.Conflict, $"Caller row '{entity.RowKey}' is unreadable: {problem}. Fix it in the table, or delete the caller.");
 
-    private static CommandFailedException ChangedMeanwhile(string id) =>
-        new($"Caller '{id}' changed while this command ran; nothing more was written. Run `callers show {id}` and try again.");
+    private static ManagementException ChangedMeanwhile(string id) =>
+        new(GatewayErrorCode.Conflict, $"Caller '{id}' changed while this change ran; nothing more was written. Read it again (`callers show {id}`) and retry.");
 
     private static bool TryParseHash(string rowKey, out KeyHash hash)
     {

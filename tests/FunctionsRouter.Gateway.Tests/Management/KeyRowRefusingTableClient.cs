@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using FunctionsRouter.Gateway.Callers;
 
-namespace FunctionsRouter.Cli.Tests.Callers;
+namespace FunctionsRouter.Gateway.Tests.Management;
 
 /// <summary>
 /// A real (Azurite) caller table that refuses every insert into the key partition with a 500: a failure between a new
