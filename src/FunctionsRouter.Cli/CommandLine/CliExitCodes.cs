@@ -20,7 +20,7 @@ internal static class CliExitCodes
     public static int Of(GatewayErrorCode code) => code switch
     {
         GatewayErrorCode.CallerNotFound or GatewayErrorCode.AliasNotFound => NotFound,
-        GatewayErrorCode.InvalidCaller or GatewayErrorCode.InvalidAlias => InvalidArguments,
+        GatewayErrorCode.InvalidCaller or GatewayErrorCode.InvalidAlias or GatewayErrorCode.InvalidUsageQuery => InvalidArguments,
         _ => Failed,
     };
 }

@@ -107,4 +107,7 @@ public enum GatewayErrorCode
 
     /// <summary>A management table could not be read or written in time. 503.</summary>
     ManagementStoreUnavailable,
+
+    /// <summary>A usage report asked with bad input (a date that is not <c>yyyy-MM-dd</c>, a range past 92 days, an unknown grouping or format); the message names every problem. 400.</summary>
+    InvalidUsageQuery,
 }

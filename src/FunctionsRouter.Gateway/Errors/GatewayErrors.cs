@@ -22,7 +22,7 @@ public static class GatewayErrors
     {
         GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName
             or GatewayErrorCode.InvalidHeader or GatewayErrorCode.OperationNotSupported
-            or GatewayErrorCode.InvalidAlias or GatewayErrorCode.InvalidCaller => StatusCodes.Status400BadRequest,
+            or GatewayErrorCode.InvalidAlias or GatewayErrorCode.InvalidCaller or GatewayErrorCode.InvalidUsageQuery => StatusCodes.Status400BadRequest,
         GatewayErrorCode.UnknownModel or GatewayErrorCode.ResponseNotFound
             or GatewayErrorCode.CallerNotFound or GatewayErrorCode.AliasNotFound => StatusCodes.Status404NotFound,
         GatewayErrorCode.AdminRequired => StatusCodes.Status403Forbidden,
@@ -74,6 +74,7 @@ public static class GatewayErrors
         GatewayErrorCode.AliasNotFound => "alias_not_found",
         GatewayErrorCode.Conflict => "conflict",
         GatewayErrorCode.ManagementStoreUnavailable => "management_store_unavailable",
+        GatewayErrorCode.InvalidUsageQuery => "invalid_usage_query",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

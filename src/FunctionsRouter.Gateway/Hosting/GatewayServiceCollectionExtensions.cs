@@ -14,6 +14,7 @@ using FunctionsRouter.Gateway.Responses;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
+using FunctionsRouter.Gateway.Usage.Reports;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,6 +138,14 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger,
             sp.GetRequiredService<UsageRollupWriter>()));
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
+
+        // Usage reports read the rollup (never the rows), for GET /api/manage/usage.
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new UsageReportService(sp.GetRequiredService<TableServiceClient>().GetTableClient(options.UsageRollupTable), options.Currency, options.TableOperationTimeout);
+        });
+        services.TryAddSingleton<UsageReportHandler>();
 
         // Response affinity: which target holds each stored response (Table Storage, written off the request path).
         services.TryAddSingleton(sp => new TableResponseAffinityStore(

@@ -35,6 +35,7 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.PreconditionFailed, 412, "precondition_failed", "invalid_request_error" },
         { GatewayErrorCode.InvalidAlias, 400, "invalid_alias", "invalid_request_error" },
         { GatewayErrorCode.InvalidCaller, 400, "invalid_caller", "invalid_request_error" },
+        { GatewayErrorCode.InvalidUsageQuery, 400, "invalid_usage_query", "invalid_request_error" },
         { GatewayErrorCode.CallerNotFound, 404, "caller_not_found", "invalid_request_error" },
         { GatewayErrorCode.AliasNotFound, 404, "alias_not_found", "invalid_request_error" },
         { GatewayErrorCode.Conflict, 409, "conflict", "invalid_request_error" },

@@ -59,6 +59,7 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         var aliasTable = azurite.CreateTableName("aliases");
         var usageTable = azurite.CreateTableName("usage");
+        var rollupTable = azurite.CreateTableName("rollup");
         var callerTable = settings.TryGetValue("Router:CallerTable", out var sharedCallers) && sharedCallers is not null ? sharedCallers : azurite.CreateTableName("callers");
         var healthTable = settings.TryGetValue("Router:HealthTable", out var shared) && shared is not null ? shared : azurite.CreateTableName("health");
         var builder = LoopbackApp.CreateBuilder();
@@ -67,6 +68,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Router:Storage:ConnectionString"] = azurite.ConnectionString,
             ["Router:AliasTable"] = aliasTable,
             ["Router:UsageTable"] = usageTable,
+            ["Router:UsageRollupTable"] = rollupTable,
             ["Router:HealthTable"] = healthTable,
             ["Router:MaxRequestBodyBytes"] = "65536",
             ["Router:UpstreamIdleTimeout"] = "00:00:02",
