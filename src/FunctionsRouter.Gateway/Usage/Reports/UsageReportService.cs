@@ -20,7 +20,7 @@ public sealed class UsageReportService
         UsageRollupRow.DayColumn, UsageRollupRow.CallerColumn, UsageRollupRow.AliasColumn, UsageRollupRow.EndpointColumn,
         UsageRollupRow.DeploymentColumn, UsageRollupRow.RequestsColumn, UsageRollupRow.ErrorsColumn, UsageRollupRow.PromptTokensColumn,
         UsageRollupRow.CompletionTokensColumn, UsageRollupRow.TotalTokensColumn, UsageRollupRow.CachedTokensColumn,
-        UsageRollupRow.PricedRequestsColumn, UsageRollupRow.CostNanosColumn,
+        UsageRollupRow.PricedRequestsColumn, UsageRollupRow.CostNanosColumn, UsageRollupRow.CurrencyColumn,
     ];
 
     private readonly TableClient _rollup;
@@ -28,7 +28,11 @@ public sealed class UsageReportService
     private readonly TimeSpan _timeout;
 
     /// <param name="rollup">The rollup table (<c>Router__UsageRollupTable</c>).</param>
-    /// <param name="currency">The currency of the targets' prices (<c>Router__Currency</c>).</param>
+    /// <param name="currency">
+    /// The currency of the targets' prices (<c>Router__Currency</c>), named by a report without cells. A report names the
+    /// currency its cells were written in; if <c>Router__Currency</c> changed within its range, it names each, comma-separated
+    /// (nothing is converted).
+    /// </param>
     /// <param name="timeout">The longest a whole report may read; past it the report fails (503) rather than hang.</param>
     public UsageReportService(TableClient rollup, string currency, TimeSpan timeout)
     {
@@ -45,6 +49,7 @@ public sealed class UsageReportService
     public async Task<UsageReportView> GetReportAsync(UsageReportQuery query, CancellationToken cancellationToken = default)
     {
         var groups = new SortedDictionary<(string, string), (UsageReportLine Key, UsageRollupCounts Counts)>();
+        var currencies = new SortedSet<string>(StringComparer.Ordinal);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         try
@@ -54,6 +59,11 @@ public sealed class UsageReportService
                 if (query.Alias is { } alias && !string.Equals(cell.GetString(UsageRollupRow.AliasColumn), alias, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
+                }
+
+                if (cell.GetString(UsageRollupRow.CurrencyColumn) is { Length: > 0 } currency)
+                {
+                    currencies.Add(currency);
                 }
 
                 var key = KeyOf(cell, query.GroupBy);
@@ -85,7 +95,7 @@ public sealed class UsageReportService
             UsageReportQuery.NameOf(query.GroupBy),
             query.Caller,
             query.Alias,
-            _currency,
+            currencies.Count == 0 ? _currency : string.Join(',', currencies),
             lines,
             Line(new UsageReportLine(), total));
     }
