@@ -19,6 +19,15 @@ internal static class AliasRowReader
     public const string OutputPriceColumn = "OutputPricePerMillion";
     public const string DefaultEndpoint = "default";
 
+    /// <summary>
+    /// The RowKey of an alias's version row: written by the management API in the same transaction as every change to the
+    /// alias, so its ETag is the alias's ETag. Never a target (<c>$</c> is not allowed in a target name); the catalog skips it.
+    /// </summary>
+    public const string VersionRowKey = "$version";
+
+    /// <summary>Whether the row is an alias's version row rather than a target.</summary>
+    public static bool IsVersionRow(TableEntity row) => row.RowKey == VersionRowKey;
+
     /// <summary>Turns a row into a target, or says why it cannot.</summary>
     public static bool TryRead(TableEntity row, out AliasTarget? target, out string? problem)
     {

@@ -187,6 +187,22 @@ public sealed class RouterOptions
     public string CallerTable { get; set; } = Callers.CallerTable.DefaultName;
 
     /// <summary>
+    /// The audit trail of management changes to aliases and callers (<c>Router__AuditTable</c>): who, when, the request
+    /// id, before and after (see <see cref="Management.AuditStore"/>).
+    /// </summary>
+    /// <value>Default <c>AliasAudit</c>.</value>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Router__AuditTable must be 3-63 letters and digits, starting with a letter.")]
+    public string AuditTable { get; set; } = Management.AuditStore.DefaultName;
+
+    /// <summary>
+    /// The longest a management call (<c>/api/manage/…</c>) may spend on Table Storage, all its reads and writes together
+    /// (<c>Router__ManagementTimeout</c>); past it the call answers 503 <c>management_store_unavailable</c>.
+    /// </summary>
+    /// <value>Default 30 seconds; from 1 second to 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan ManagementTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a caller or key read from the caller table is trusted (<c>Router__CallerCacheTtl</c>): a change to a caller
     /// (disabled, rotated, granted) is seen within this time; an unknown key costs one table read per period.
     /// </summary>
