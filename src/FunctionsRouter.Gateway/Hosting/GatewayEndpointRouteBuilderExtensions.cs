@@ -2,6 +2,7 @@ using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Management;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
+using FunctionsRouter.Gateway.Usage.Reports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -63,6 +64,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         group.MapMethods("/manage/callers/{id}/history", GetMethods, (HttpContext context, string id) => Callers(context).HistoryAsync(context, id));
 
         group.MapMethods("/manage/deployments", GetMethods, (HttpContext context) => context.RequestServices.GetRequiredService<DeploymentListHandler>().ListAsync(context));
+        group.MapMethods("/manage/usage", GetMethods, (HttpContext context) => context.RequestServices.GetRequiredService<UsageReportHandler>().HandleAsync(context));
     }
 
     private static AliasManagementHandler Aliases(HttpContext context) => context.RequestServices.GetRequiredService<AliasManagementHandler>();

@@ -146,7 +146,7 @@ public static class GatewayServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
             return new UsageReportService(sp.GetRequiredService<TableServiceClient>().GetTableClient(options.UsageRollupTable), options.Currency, options.TableOperationTimeout);
         });
-        services.TryAddSingleton<UsageReportHandler>();
+        services.TryAddSingleton(sp => new UsageReportHandler(sp.GetRequiredService<ManagementExchange>(), sp.GetRequiredService<UsageReportService>()));
 
         // Response affinity: which target holds each stored response (Table Storage, written off the request path).
         services.TryAddSingleton(sp => new TableResponseAffinityStore(

@@ -38,7 +38,7 @@ internal sealed class ManagementExchange(CallerAdmission admission, TimeSpan tim
             var body = await ReadBodyAsync(context, readsBody, bounded.Token).ConfigureAwait(false);
             var reply = await operation(new ManagementRequest(context, caller, new ManagementActor(caller.Id, requestId), body, bounded.Token)).ConfigureAwait(false);
             response.StatusCode = reply.Status;
-            response.ContentType = "application/json";
+            response.ContentType = reply.ContentType;
             response.ContentLength = reply.Json.Length;
             if (reply.ETag is not null)
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -7,19 +6,45 @@ using CsvHelper;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Tests.Integration;
 using FunctionsRouter.Gateway.Usage.Reports;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsRouter.Gateway.Tests.Usage.Reports;
 
 /// <summary>
 /// Usage reports against rows written by real gateway calls (fake upstream, real Azurite): the report read from the
-/// rollup must say what the usage rows say, in JSON and in CSV parsed back.
+/// rollup must say what the usage rows say, in JSON and in CSV parsed back. Over real HTTP, as an admin.
 /// </summary>
 [Collection(IntegrationCollection.Name)]
-public sealed class UsageReportHandlerTests(IntegrationFixture fixture)
+public sealed class UsageReportHandlerTests(IntegrationFixture fixture) : IAsyncLifetime
 {
     private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private string _adminKey = null!;
+
+    public async Task InitializeAsync() => (_, _adminKey) = await fixture.Gateway.CreateKeyCallerAsync("usage admin", admin: true);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Report_NoCredential_401()
+    {
+        using var response = await fixture.Gateway.Http.GetAsync($"/api/manage/usage?from={Today}&to={Tomorrow}");
+
+        Assert.Equal(401, (int)response.StatusCode);
+        AssertError(await response.Content.ReadAsStringAsync(), "missing_credentials", string.Empty);
+    }
+
+    [Fact]
+    public async Task Report_NonAdminKey_403AdminRequired()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/manage/usage?from={Today}&to={Tomorrow}");
+        request.Headers.Add("api-key", fixture.CallerKey);
+
+        using var response = await fixture.Gateway.Http.SendAsync(request);
+
+        Assert.Equal(403, (int)response.StatusCode);
+        AssertError(await response.Content.ReadAsStringAsync(), "admin_required", string.Empty);
+    }
 
     [Fact]
     public async Task Report_AfterRealGatewayCalls_EqualsTheUsageRows()
@@ -152,7 +177,7 @@ public sealed class UsageReportHandlerTests(IntegrationFixture fixture)
     }
 
     /// <summary>The rollup is merged off the request path: waits until the report counts <paramref name="requests"/>.</summary>
-    private static async Task<JsonElement> WaitForReportAsync(GatewayHost gateway, string query, int requests)
+    private async Task<JsonElement> WaitForReportAsync(GatewayHost gateway, string query, int requests)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -239,15 +264,12 @@ public sealed class UsageReportHandlerTests(IntegrationFixture fixture)
         Assert.Contains(expected, error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    /// <summary>Calls the route's handler (the <c>/api/manage/usage</c> route maps onto it) with a query string.</summary>
-    private static async Task<(int Status, string Body, string? ContentType)> GetAsync(GatewayHost gateway, string query)
+    /// <summary>GET /api/manage/usage with a query string, as an admin.</summary>
+    private async Task<(int Status, string Body, string? ContentType)> GetAsync(GatewayHost gateway, string query)
     {
-        var context = new DefaultHttpContext { RequestServices = gateway.Services };
-        context.Request.Method = "GET";
-        context.Request.QueryString = new QueryString(query);
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await gateway.Services.GetRequiredService<UsageReportHandler>().HandleAsync(context);
-        return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), context.Response.ContentType);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/manage/usage" + query);
+        request.Headers.Add("api-key", _adminKey);
+        using var response = await gateway.Http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString());
     }
 }
