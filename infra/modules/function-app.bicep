@@ -56,6 +56,9 @@ param callerTableName string
 @description('Table of response affinity (which deployment holds each stored response).')
 param responsesTableName string
 
+@description('Audit trail of management changes to aliases and callers.')
+param auditTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
 
@@ -167,6 +170,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__CallerTable'
           value: callerTableName
+        }
+        {
+          name: 'Router__AuditTable'
+          value: auditTableName
         }
         // Callers: gateway keys always; Entra ID tokens only once an audience is given (the tenant alone would not start).
         {
