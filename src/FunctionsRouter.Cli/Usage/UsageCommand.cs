@@ -57,7 +57,7 @@ internal static class UsageCommand
                 }
 
                 var currency = context.Environment[CurrencyKey] is { Length: > 0 } c ? c : "USD";
-                return async (table, ct) => UsageOutputs.Report(await new UsageReportService(table, currency, ReportTimeout).GetReportAsync(query, ct), query.Format);
+                return async (tables, ct) => UsageOutputs.Report(await new UsageReportService(tables.Table, currency, ReportTimeout).GetReportAsync(query, ct), query.Format);
             },
             cancellationToken));
 
