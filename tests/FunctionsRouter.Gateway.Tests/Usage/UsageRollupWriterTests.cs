@@ -73,6 +73,25 @@ public sealed class UsageRollupWriterTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task Flush_TableHangsThenRecovers_MergedOnceAfterIt()
+    {
+        var name = fixture.Azurite.CreateTableName("rollup");
+        var transport = new ScriptedTableTransport();
+        var writer = new UsageRollupWriter(Client(fixture.Azurite, name, transport, TimeSpan.FromMilliseconds(300)), "EUR", TimeProvider.System, NullLogger<UsageRollupWriter>.Instance);
+        var records = Enumerable.Range(0, 5).Select(i => Priced($"h{i}")).ToList();
+        transport.Hang();
+
+        writer.Add([.. records]);
+        var flush = writer.FlushAsync(CancellationToken.None);
+        await Task.Delay(2_000);
+        Assert.False(flush.IsCompleted); // still retrying, bounded tries each time
+        transport.Release();
+        await flush.WaitAsync(TimeSpan.FromSeconds(30));
+
+        AssertCellEquals(records, Assert.Single(await ReadAllAsync(new TableClient(fixture.Azurite.ConnectionString, name))));
+    }
+
+    [Fact]
     public async Task Writer_RowsWritten_RollupCellsEqualTheRows()
     {
         var ledger = fixture.Azurite.CreateTableName("ledger");
