@@ -75,6 +75,20 @@ public sealed class ManagementAdmissionTests(IntegrationFixture fixture) : IAsyn
     }
 
     [Fact]
+    public async Task Manage_PrincipalOrRoleGrantWithAdminFlag_Admitted()
+    {
+        var user = Guid.NewGuid();
+        await _host.Gateway.RegisterEntraAsync(CallerKind.Principal, user.ToString(), admin: true);
+        await _host.Gateway.RegisterEntraAsync(CallerKind.Role, "Router.Ops", admin: true);
+
+        using var principal = await _host.SendAsync(HttpMethod.Get, "/api/manage/callers", null, ("Authorization", "Bearer " + _host.Issuer.CreateToken(user)));
+        using var role = await _host.SendAsync(HttpMethod.Get, "/api/manage/callers", null, ("Authorization", "Bearer " + _host.Issuer.CreateToken(Guid.NewGuid(), roles: ["Router.Ops"])));
+
+        Assert.Equal(HttpStatusCode.OK, principal.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, role.StatusCode);
+    }
+
+    [Fact]
     public async Task Manage_AdminRoleRenamedInSettings_OnlyThatRoleAdmits()
     {
         await using var host = await AdmissionHost.StartAsync(fixture, new Dictionary<string, string?> { ["Router:Entra:AdminRole"] = "Gateway.Owner" });

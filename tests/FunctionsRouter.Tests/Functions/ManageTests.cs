@@ -32,6 +32,7 @@ public sealed class ManageTests : IDisposable
         { typeof(ManageCallers), nameof(ManageCallers.ManageRotateCaller), "manage/callers/{id}/rotate", ["post", "options"] },
         { typeof(ManageCallers), nameof(ManageCallers.ManageCallerHistory), "manage/callers/{id}/history", ["get", "options"] },
         { typeof(ManageDeployments), nameof(ManageDeployments.ManageListDeployments), "manage/deployments", ["get", "options"] },
+        { typeof(ManageOpenApi), nameof(ManageOpenApi.ManageOpenApiDocument), "manage/openapi.json", ["get", "options"] },
     };
 
     [Theory]
