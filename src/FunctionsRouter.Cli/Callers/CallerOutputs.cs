@@ -50,6 +50,13 @@ internal static class CallerOutputs
                 : $"its {issued.ReplacedKeys} earlier key(s) stopped working now.") +
             Environment.NewLine + "The new key, shown only this once (only its hash is stored); keep it now:" + Environment.NewLine + issued.Key);
 
+    public static CommandOutput History(string id, AuditPageView page) => CommandOutput.Create(
+        page,
+        ManagementJsonContext.Default.AuditPageView,
+        (page.Entries.Count == 0 ? $"No recorded change of caller {id}." : string.Join(Environment.NewLine, page.Entries.Select(entry =>
+            string.Create(CultureInfo.InvariantCulture, $"{entry.At:u}  {entry.Action}  by {entry.Who}  request {entry.RequestId}")))) +
+        (page.ContinuationToken is { } next ? Environment.NewLine + $"More: --continuation-token '{next}'" : string.Empty));
+
     /// <summary>One line: id, kind, state, name, aliases, expiry.</summary>
     public static string Describe(CallerView caller) =>
         $"{caller.Id}  {caller.Kind}  {State(caller)}{(caller.Admin ? "  admin" : string.Empty)}  '{caller.Name}'  aliases: {DescribeAliases(caller.Aliases)}" +

@@ -119,6 +119,24 @@ internal static class CallersCommand
         }
 
         {
+            var id = IdArgument();
+            var pageSize = new Option<int>("--page-size") { Description = $"Entries per page, 1 to {AuditStore.MaxPageSize}. Default {AuditStore.DefaultPageSize}.", DefaultValueFactory = _ => AuditStore.DefaultPageSize };
+            var continuation = new Option<string?>("--continuation-token") { Description = "The token the previous page ended with.", HelpName = "token" };
+            Add(new Command("history", "The caller's recorded changes, newest first: who, when, the request id, the caller before and after (never a key).") { id, pageSize, continuation }, (parse, problems) =>
+            {
+                var i = CallerArguments.ReadId(parse.GetValue(id), problems);
+                var size = parse.GetValue(pageSize);
+                if (size is < 1 or > AuditStore.MaxPageSize)
+                {
+                    problems.Add($"--page-size must be 1 to {AuditStore.MaxPageSize}; got {size}.");
+                    return null;
+                }
+
+                return i is null ? null : async (ops, ct) => CallerOutputs.History(i, await ops.HistoryAsync(i, size, parse.GetValue(continuation), ct));
+            });
+        }
+
+        {
             var objectId = new Option<string?>("--object-id") { Description = "The principal's object id (oid claim): a user, app or managed identity.", HelpName = "guid", Required = true };
             var name = NameOption(required: true, "Display name, e.g. the user or app.");
             var aliases = AliasesOption(required: true);

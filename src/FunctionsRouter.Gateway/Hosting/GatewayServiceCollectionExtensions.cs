@@ -193,6 +193,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new ManagementExchange(
             sp.GetRequiredService<CallerAdmission>(),
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.ManagementTimeout,
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ManagementExchange>>()));
         services.TryAddSingleton(sp => new AuditStore(
             sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.AuditTable)));

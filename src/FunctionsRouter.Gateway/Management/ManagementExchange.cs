@@ -16,7 +16,7 @@ namespace FunctionsRouter.Gateway.Management;
 /// <see cref="ManagementException"/>'s error, or 503 <c>management_store_unavailable</c> when Table Storage fails.
 /// Never an upstream call, a limit or a usage row.
 /// </summary>
-internal sealed class ManagementExchange(CallerAdmission admission, TimeSpan timeout, ILogger logger)
+internal sealed class ManagementExchange(CallerAdmission admission, TimeSpan timeout, TimeProvider time, ILogger logger)
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -31,8 +31,8 @@ internal sealed class ManagementExchange(CallerAdmission admission, TimeSpan tim
         var response = context.Response;
         var requestId = RequestIds.FromHeaderOrNew(context.Request.Headers[RequestIds.Header]);
         response.Headers[RequestIds.Header] = requestId;
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        bounded.CancelAfter(timeout);
+        using var deadline = TableStorageTimeouts.StartOperation(timeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         try
         {
             var body = await ReadBodyAsync(context, readsBody, bounded.Token).ConfigureAwait(false);

@@ -39,6 +39,12 @@ internal sealed class ManagementOpenApiDocument
                     Version = "1",
                     Description = "Aliases, callers and deployments of the gateway, for admins: a gateway key of an admin caller in api-key or Authorization: Bearer, or a Microsoft Entra ID token with the admin app role (Router__Entra__AdminRole).",
                 };
+                // OPTIONS is each route's CORS preflight, answered by admission: not an operation of the API.
+                foreach (var path in document.Paths.Values)
+                {
+                    path.Operations?.Remove(HttpMethod.Options);
+                }
+
                 return Task.CompletedTask;
             });
         });

@@ -424,6 +424,30 @@ public sealed partial class CallersCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task History_CreateGrantRotate_RecordedNewestFirstWithoutKeys()
+    {
+        var created = await RunJsonAsync("create", "--name", "svc", "--aliases", "a");
+        var id = created.GetProperty("id").GetString()!;
+        await RunJsonAsync("grant", id, "--aliases", "b");
+        var rotated = await RunJsonAsync("rotate", id);
+
+        var run = await RunAsync("history", id, "--json");
+
+        Assert.True(run.ExitCode == CliExitCodes.Succeeded, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        var entries = json.RootElement.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(["rotate", "update", "create"], entries.Select(e => e.GetProperty("action").GetString()));
+        Assert.StartsWith("cli:", entries[0].GetProperty("who").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["a"], entries[1].GetProperty("before").GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["b"], entries[1].GetProperty("after").GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        foreach (var key in new[] { created, rotated }.Select(k => k.GetProperty("key").GetString()!))
+        {
+            Assert.DoesNotContain(key, run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(CallerKeys.Hash(key).ToHex(), run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task AddPrincipal_Admin_RegistersAnAdminPrincipal()
     {
         var objectId = Guid.NewGuid();

@@ -262,6 +262,21 @@ public sealed class AliasManagementTests(IntegrationFixture fixture) : IAsyncLif
         Assert.Equal(2, list.GetProperty("aliases").EnumerateArray().Single(a => a.GetProperty("alias").GetString() == "handmade").GetProperty("problems").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("?pageSize=0")]
+    [InlineData("?pageSize=101")]
+    [InlineData("?pageSize=ten")]
+    [InlineData("?continuationToken=%00%01garbage")]
+    [InlineData("?continuationToken=a%20b%20c")]
+    public async Task History_BadQuery_NeverA500(string query)
+    {
+        await _admin.JsonAsync(HttpMethod.Put, "/api/manage/aliases/paged", TwoTargets, HttpStatusCode.Created);
+
+        using var response = await _admin.SendAsync(HttpMethod.Get, "/api/manage/aliases/paged/history" + query);
+
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task Get_UnknownAlias_404AliasNotFound()
     {

@@ -60,6 +60,7 @@ public sealed class ManagementOpenApiTests(IntegrationFixture fixture) : IAsyncL
             Assert.True(item!.Operations!.ContainsKey(HttpMethod.Parse(method)), $"{method} {path} is not in the document.");
         }
 
+        Assert.All(document.Paths.Values, item => Assert.DoesNotContain(HttpMethod.Options, item.Operations!.Keys));
         var put = document.Paths["/api/manage/aliases/{alias}"].Operations![HttpMethod.Put];
         Assert.NotNull(put.RequestBody!.Content!["application/json"].Schema);
         Assert.Contains("200", put.Responses!.Keys);
