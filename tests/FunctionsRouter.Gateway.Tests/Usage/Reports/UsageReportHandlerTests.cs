@@ -17,7 +17,8 @@ namespace FunctionsRouter.Gateway.Tests.Usage.Reports;
 [Collection(IntegrationCollection.Name)]
 public sealed class UsageReportHandlerTests(IntegrationFixture fixture) : IAsyncLifetime
 {
-    private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>The day before the test ran: the reports' range starts here and ends after tomorrow, so a run across midnight UTC still falls in it.</summary>
+    private static readonly string From = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private string _adminKey = null!;
 
@@ -28,7 +29,7 @@ public sealed class UsageReportHandlerTests(IntegrationFixture fixture) : IAsync
     [Fact]
     public async Task Report_NoCredential_401()
     {
-        using var response = await fixture.Gateway.Http.GetAsync($"/api/manage/usage?from={Today}&to={Tomorrow}");
+        using var response = await fixture.Gateway.Http.GetAsync($"/api/manage/usage?from={From}&to={To}");
 
         Assert.Equal(401, (int)response.StatusCode);
         AssertError(await response.Content.ReadAsStringAsync(), "missing_credentials", string.Empty);
@@ -37,7 +38,7 @@ public sealed class UsageReportHandlerTests(IntegrationFixture fixture) : IAsync
     [Fact]
     public async Task Report_NonAdminKey_403AdminRequired()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/manage/usage?from={Today}&to={Tomorrow}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/manage/usage?from={From}&to={To}");
         request.Headers.Add("api-key", fixture.CallerKey);
 
         using var response = await fixture.Gateway.Http.SendAsync(request);
@@ -92,25 +93,25 @@ public sealed class UsageReportHandlerTests(IntegrationFixture fixture) : IAsync
         Assert.Equal(0.0001095, Assert.Single(rows, r => r.GetString("Alias") == "priced-oai" && r.GetString("Caller") == "anonymous").GetDouble("Cost"));
         Assert.All(rows.Where(r => r.GetString("Alias") is "rejected" or "no,such \"alias\""), r => Assert.False(r.ContainsKey("Cost")));
 
-        var byCaller = await WaitForReportAsync(gateway, $"?from={Today}&to={Tomorrow}&groupBy=caller", rows.Count);
+        var byCaller = await WaitForReportAsync(gateway, $"?from={From}&to={To}&groupBy=caller", rows.Count);
         Assert.Equal("EUR", byCaller.GetProperty("currency").GetString());
         AssertLinesEqualRows(byCaller, rows, "caller", r => r.GetString("Caller")!);
 
-        var (status, csv, contentType) = await GetAsync(gateway, $"?from={Today}&to={Tomorrow}&groupBy=alias&format=csv");
+        var (status, csv, contentType) = await GetAsync(gateway, $"?from={From}&to={To}&groupBy=alias&format=csv");
         Assert.Equal(200, status);
         Assert.Equal("text/csv; charset=utf-8", contentType);
-        var byAliasJson = await WaitForReportAsync(gateway, $"?from={Today}&to={Tomorrow}&groupBy=alias", rows.Count);
+        var byAliasJson = await WaitForReportAsync(gateway, $"?from={From}&to={To}&groupBy=alias", rows.Count);
         AssertLinesEqualRows(byAliasJson, rows, "alias", r => r.GetString("Alias")!);
         AssertCsvEqualsJson(csv, byAliasJson, "alias");
 
-        var byDeployment = await WaitForReportAsync(gateway, $"?from={Today}&to={Tomorrow}&groupBy=deployment", rows.Count);
+        var byDeployment = await WaitForReportAsync(gateway, $"?from={From}&to={To}&groupBy=deployment", rows.Count);
         AssertLinesEqualRows(byDeployment, rows, "deployment", r => r.GetString("Deployment") ?? string.Empty);
 
         // A slice: one caller's days, one alias's.
         var callerId = "key:" + fixture.CallerId;
-        var oneCaller = await WaitForReportAsync(gateway, $"?from={Today}&to={Tomorrow}&caller={Uri.EscapeDataString(callerId)}", rows.Count(r => r.GetString("Caller") == callerId));
+        var oneCaller = await WaitForReportAsync(gateway, $"?from={From}&to={To}&caller={Uri.EscapeDataString(callerId)}", rows.Count(r => r.GetString("Caller") == callerId));
         AssertLinesEqualRows(oneCaller, [.. rows.Where(r => r.GetString("Caller") == callerId)], "day", r => r.GetDateTimeOffset("RequestTime")!.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        var oneAlias = await WaitForReportAsync(gateway, $"?from={Today}&to={Tomorrow}&alias=PRICED-OAI&groupBy=caller", 2);
+        var oneAlias = await WaitForReportAsync(gateway, $"?from={From}&to={To}&alias=PRICED-OAI&groupBy=caller", 2);
         AssertLinesEqualRows(oneAlias, [.. rows.Where(r => r.GetString("Alias") == "priced-oai")], "caller", r => r.GetString("Caller")!);
     }
 
@@ -159,7 +160,7 @@ public sealed class UsageReportHandlerTests(IntegrationFixture fixture) : IAsync
         AssertError(body, "invalid_usage_query", "'format'");
     }
 
-    private static string Tomorrow => DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string To => DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Chat(string alias) => $$"""{"model":"{{alias}}","messages":[{"role":"user","content":"hi"}]}""";
 
