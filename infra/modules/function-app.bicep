@@ -56,6 +56,12 @@ param callerTableName string
 @description('Table of response affinity (which deployment holds each stored response).')
 param responsesTableName string
 
+@description('Audit trail of management changes to aliases and callers.')
+param auditTableName string
+
+@description('Table of the usage rollup (requests, tokens and cost per caller, alias, deployment and UTC day) that usage reports read.')
+param usageRollupTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
 
@@ -168,6 +174,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Router__CallerTable'
           value: callerTableName
         }
+        {
+          name: 'Router__AuditTable'
+          value: auditTableName
+        }
         // Callers: gateway keys always; Entra ID tokens only once an audience is given (the tenant alone would not start).
         {
           name: 'Router__Entra__TenantId'
@@ -184,6 +194,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__ResponsesTable'
           value: responsesTableName
+        }
+        {
+          name: 'Router__UsageRollupTable'
+          value: usageRollupTableName
         }
       ]
     }

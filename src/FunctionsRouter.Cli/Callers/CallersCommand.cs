@@ -1,12 +1,14 @@
 using System.CommandLine;
 using FunctionsRouter.Cli.CommandLine;
 using FunctionsRouter.Gateway.Callers;
+using FunctionsRouter.Gateway.Management;
 
 namespace FunctionsRouter.Cli.Callers;
 
 /// <summary>
 /// The <c>callers</c> commands: gateway keys and Microsoft Entra grants in the caller table (default <c>Callers</c>,
-/// <see cref="CallerTable"/>). Each command checks all its values with the gateway's rules before the first table call.
+/// <see cref="CallerTable"/>). Each command checks all its values with the gateway's rules before the first table call,
+/// then runs the gateway's own <see cref="CallerOperations"/> (the <c>/api/manage/callers</c> routes run the same).
 /// </summary>
 internal static class CallersCommand
 {
@@ -27,7 +29,14 @@ internal static class CallersCommand
                 (TableNameKey, CallerTable.DefaultName),
                 [],
                 (invocation, problems) => prepare(parse, problems) is { } run
-                    ? (table, ct) => run(new CallerOperations(new CallerStore(table), context.Time, context.Error), ct)
+                    ? (tables, ct) => run(
+                        new CallerOperations(
+                            new CallerRowStore(tables.Table),
+                            tables.Audit(invocation.Settings),
+                            CliActor.Create(),
+                            context.Time,
+                            new NotesLogger(context.Error)),
+                        ct)
                     : null,
                 cancellationToken));
             callers.Subcommands.Add(command);
@@ -37,21 +46,23 @@ internal static class CallersCommand
             var name = NameOption(required: true, "Display name, e.g. the service or team.");
             var aliases = AliasesOption(required: false);
             var expires = new Option<string?>("--expires") { Description = "When the caller stops being admitted: an ISO 8601 date or time (UTC unless it says otherwise). A past one is accepted.", HelpName = "date" };
-            Add(new Command("create", "Create a key caller and its first key; the key is printed once, here, and stored only as its hash.") { name, aliases, expires }, (parse, problems) =>
+            var admin = AdminOption();
+            Add(new Command("create", "Create a key caller and its first key; the key is printed once, here, and stored only as its hash.") { name, aliases, expires, admin }, (parse, problems) =>
             {
                 var n = CallerArguments.ReadName(parse.GetValue(name), problems);
                 var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
                 var ok = CallerArguments.TryReadExpiry(parse.GetValue(expires), problems, out var e);
-                return n is null || a is null || !ok ? null : (ops, ct) => ops.CreateAsync(n, a, e, ct);
+                var isAdmin = parse.GetValue(admin);
+                return n is null || a is null || !ok ? null : async (ops, ct) => CallerOutputs.Created(await ops.CreateAsync(n, a, e, isAdmin, ct), a, e, isAdmin);
             });
         }
 
-        Add(new Command("list", "List every caller (never a key)."), (_, _) => (ops, ct) => ops.ListAsync(ct));
+        Add(new Command("list", "List every caller (never a key)."), (_, _) => async (ops, ct) => await CallerOutputs.ListAsync(await ops.ListAsync(ct), ops.TableName, context.Error));
 
         {
             var id = IdArgument();
             Add(new Command("show", "Show one caller, with its keys' prefixes and dates.") { id }, (parse, problems) =>
-                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? (ops, ct) => ops.ShowAsync(i, ct) : null);
+                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? async (ops, ct) => CallerOutputs.Shown(await ops.GetAsync(i, ct)) : null);
         }
 
         {
@@ -61,7 +72,7 @@ internal static class CallersCommand
             {
                 var i = CallerArguments.ReadId(parse.GetValue(id), problems);
                 var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
-                return i is null || a is null ? null : (ops, ct) => ops.GrantAsync(i, a, ct);
+                return i is null || a is null ? null : async (ops, ct) => CallerOutputs.Changed(await ops.GrantAsync(i, a, ct), "Updated");
             });
         }
 
@@ -69,13 +80,31 @@ internal static class CallersCommand
         {
             var id = IdArgument();
             Add(new Command(verb, enabled ? "Admit the caller again." : "Refuse the caller (its keys or tokens) until enabled again.") { id }, (parse, problems) =>
-                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? (ops, ct) => ops.SetEnabledAsync(i, enabled, ct) : null);
+                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? async (ops, ct) => CallerOutputs.Changed(await ops.SetEnabledAsync(i, enabled, ct), "Updated") : null);
+        }
+
+        {
+            var id = IdArgument();
+            var on = new Option<bool>("--on") { Description = "Make the caller an admin: it may use the management routes (/api/manage/…)." };
+            var off = new Option<bool>("--off") { Description = "Take the admin right away again." };
+            Add(new Command("admin", "Make a caller an admin of the gateway (aliases and callers over /api/manage/…), or no longer.") { id, on, off }, (parse, problems) =>
+            {
+                var i = CallerArguments.ReadId(parse.GetValue(id), problems);
+                var (isOn, isOff) = (parse.GetValue(on), parse.GetValue(off));
+                if (isOn == isOff)
+                {
+                    problems.Add("Give exactly one of --on and --off.");
+                    return null;
+                }
+
+                return i is null ? null : async (ops, ct) => CallerOutputs.Changed(await ops.SetAdminAsync(i, isOn, ct), "Updated");
+            });
         }
 
         {
             var id = IdArgument();
             Add(new Command("delete", "Delete a caller and all its keys.") { id }, (parse, problems) =>
-                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? (ops, ct) => ops.DeleteAsync(i, ct) : null);
+                CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? async (ops, ct) => CallerOutputs.Deleted(await ops.DeleteAsync(i, ct)) : null);
         }
 
         {
@@ -85,7 +114,25 @@ internal static class CallersCommand
             {
                 var i = CallerArguments.ReadId(parse.GetValue(id), problems);
                 var ok = CallerArguments.TryReadDuration(parse.GetValue(grace), "--grace", problems, out var g);
-                return i is null || !ok ? null : (ops, ct) => ops.RotateAsync(i, g, ct);
+                return i is null || !ok ? null : async (ops, ct) => CallerOutputs.Rotated(await ops.RotateAsync(i, g, ct));
+            });
+        }
+
+        {
+            var id = IdArgument();
+            var pageSize = new Option<int>("--page-size") { Description = $"Entries per page, 1 to {AuditStore.MaxPageSize}. Default {AuditStore.DefaultPageSize}.", DefaultValueFactory = _ => AuditStore.DefaultPageSize };
+            var continuation = new Option<string?>("--continuation-token") { Description = "The token the previous page ended with.", HelpName = "token" };
+            Add(new Command("history", "The caller's recorded changes, newest first: who, when, the request id, the caller before and after (never a key).") { id, pageSize, continuation }, (parse, problems) =>
+            {
+                var i = CallerArguments.ReadId(parse.GetValue(id), problems);
+                var size = parse.GetValue(pageSize);
+                if (size is < 1 or > AuditStore.MaxPageSize)
+                {
+                    problems.Add($"--page-size must be 1 to {AuditStore.MaxPageSize}; got {size}.");
+                    return null;
+                }
+
+                return i is null ? null : async (ops, ct) => CallerOutputs.History(i, await ops.HistoryAsync(i, size, parse.GetValue(continuation), ct));
             });
         }
 
@@ -93,7 +140,8 @@ internal static class CallersCommand
             var objectId = new Option<string?>("--object-id") { Description = "The principal's object id (oid claim): a user, app or managed identity.", HelpName = "guid", Required = true };
             var name = NameOption(required: true, "Display name, e.g. the user or app.");
             var aliases = AliasesOption(required: true);
-            Add(new Command("add-principal", "Register a Microsoft Entra principal (its access tokens are then admitted).") { objectId, name, aliases }, (parse, problems) =>
+            var admin = AdminOption();
+            Add(new Command("add-principal", "Register a Microsoft Entra principal (its access tokens are then admitted).") { objectId, name, aliases, admin }, (parse, problems) =>
             {
                 var text = parse.GetValue(objectId);
                 Guid? oid = Guid.TryParse(text, out var parsed) ? parsed : null;
@@ -104,7 +152,8 @@ internal static class CallersCommand
 
                 var n = CallerArguments.ReadName(parse.GetValue(name), problems);
                 var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
-                return oid is not { } o || n is null || a is null ? null : (ops, ct) => ops.AddPrincipalAsync(o, n, a, ct);
+                var isAdmin = parse.GetValue(admin);
+                return oid is not { } o || n is null || a is null ? null : async (ops, ct) => CallerOutputs.Changed(await ops.AddPrincipalAsync(o, n, a, isAdmin, ct), "Registered");
             });
         }
 
@@ -123,12 +172,15 @@ internal static class CallersCommand
 
                 var n = parse.GetValue(name) is { } given ? CallerArguments.ReadName(given, problems) : r;
                 var a = CallerArguments.ReadAliases(parse.GetValue(aliases), problems);
-                return r is null || n is null || a is null ? null : (ops, ct) => ops.AddRoleAsync(r, n, a, ct);
+                return r is null || n is null || a is null ? null : async (ops, ct) => CallerOutputs.Changed(await ops.AddRoleAsync(r, n, a, ct), "Registered");
             });
         }
 
         return callers;
     }
+
+    private static Option<bool> AdminOption() =>
+        new("--admin") { Description = "An admin of the gateway: it may manage aliases and callers over /api/manage/…." };
 
     private static Argument<string> IdArgument() => new("id") { Description = "The caller id (see `callers list`)." };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FunctionsRouter.Cli.Aliases;
 using FunctionsRouter.Cli.Callers;
+using FunctionsRouter.Cli.Usage;
 
 namespace FunctionsRouter.Cli.CommandLine;
 
@@ -13,7 +14,7 @@ internal static class CliApplication
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
     {
         var options = new GlobalOptions();
-        var root = new RootCommand("FunctionsRouter's admin command line: model aliases and callers (gateway keys, Entra grants) in Table Storage.");
+        var root = new RootCommand("FunctionsRouter's admin command line: model aliases and callers (gateway keys, Entra grants) in Table Storage, and usage reports.");
         foreach (var option in options.All)
         {
             root.Options.Add(option);
@@ -21,6 +22,7 @@ internal static class CliApplication
 
         root.Subcommands.Add(AliasesCommand.Create(context, options));
         root.Subcommands.Add(CallersCommand.Create(context, options));
+        root.Subcommands.Add(UsageCommand.Create(context, options));
 
         // No response files: an argument starting with '@' is a value, not a file to read.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -1,3 +1,5 @@
+using FunctionsRouter.Gateway.Errors;
+
 namespace FunctionsRouter.Cli.CommandLine;
 
 /// <summary>What the process exit code says; scripts can tell a typo from an outage.</summary>
@@ -11,6 +13,14 @@ internal static class CliExitCodes
     /// <summary>Table storage could not be reached, refused, or the rows were not as expected.</summary>
     public const int Failed = 2;
 
-    /// <summary>No caller has the id given.</summary>
+    /// <summary>No caller (or alias) has the id given.</summary>
     public const int NotFound = 3;
+
+    /// <summary>The exit code of a gateway management error: not found 3, invalid input 1, anything else 2.</summary>
+    public static int Of(GatewayErrorCode code) => code switch
+    {
+        GatewayErrorCode.CallerNotFound or GatewayErrorCode.AliasNotFound => NotFound,
+        GatewayErrorCode.InvalidCaller or GatewayErrorCode.InvalidAlias or GatewayErrorCode.InvalidUsageQuery => InvalidArguments,
+        _ => Failed,
+    };
 }

@@ -36,7 +36,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Table { get; } = new(TableSettings.TableSwitch)
     {
-        Description = "The table, when not the gateway's default. Default: $AZURE_ALIAS_TABLE or ModelAliases (aliases), $AZURE_CALLER_TABLE or Callers (callers).",
+        Description = "The table, when not the gateway's default. Default: $AZURE_ALIAS_TABLE or ModelAliases (aliases), $AZURE_CALLER_TABLE or Callers (callers), $AZURE_USAGE_ROLLUP_TABLE or UsageRollup (usage).",
         HelpName = "name",
         Recursive = true,
     };

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Identity;
+using FunctionsRouter.Gateway.Configuration;
 
 namespace FunctionsRouter.Cli.Storage;
 
@@ -7,10 +8,17 @@ namespace FunctionsRouter.Cli.Storage;
 internal static class StorageFailures
 {
     /// <summary>
-    /// Whether <paramref name="exception"/> is a storage or sign-in failure (rather than a bug), and if so what to say.
+    /// Whether <paramref name="exception"/> is a storage or sign-in failure (rather than a bug), and if so what to say:
+    /// the same exceptions the gateway rides out (<see cref="TableStorageFailures"/>), each with a line that says what to do.
     /// </summary>
     public static bool TryDescribe(Exception exception, string tableName, TimeSpan networkTimeout, CancellationToken cancellationToken, out string message)
     {
+        message = string.Empty;
+        if (!TableStorageFailures.IsStorageFailure(exception))
+        {
+            return false;
+        }
+
         switch (exception)
         {
             // The SDK's retry policy throws every try's failure together once it gives up; the last one says most.
@@ -29,11 +37,13 @@ internal static class StorageFailures
             case AuthenticationFailedException signIn:
                 message = $"Could not get a token for Table Storage; sign in with `azd auth login` (or `az login`). {signIn.Message}";
                 return true;
+            case IOException or HttpRequestException or TimeoutException:
+                message = $"Could not reach Table Storage for table {tableName}: {exception.Message}";
+                return true;
             case OperationCanceledException when !cancellationToken.IsCancellationRequested:
-                message = $"Table storage did not answer within {networkTimeout.TotalSeconds:0.#} s, {TableClients.MaxRetries + 1} tries (table {tableName}).";
+                message = $"Table storage did not answer within {networkTimeout.TotalSeconds:0.#} s, {TableStorageTimeouts.MaxRetries + 1} tries (table {tableName}).";
                 return true;
             default:
-                message = string.Empty;
                 return false;
         }
     }

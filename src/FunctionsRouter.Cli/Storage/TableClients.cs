@@ -1,10 +1,11 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using FunctionsRouter.Gateway.Configuration;
 
 namespace FunctionsRouter.Cli.Storage;
 
-/// <summary>Table clients for the command line: the settings' table, with every wait bounded.</summary>
+/// <summary>Table clients for the command line: the settings' table, with every wait bounded as the gateway bounds its own (<see cref="TableStorageTimeouts"/>).</summary>
 internal static class TableClients
 {
     /// <summary>
@@ -13,26 +14,13 @@ internal static class TableClients
     /// </summary>
     public static readonly TimeSpan DefaultNetworkTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// Retries of a failed try (connection refused, 5xx, timeout): two, 0.5 s then 1 s apart. Measured: a refused
-    /// connection fails the command in 2 to 4 s, a table that accepts and never answers in about 18 s (3 × 5 s + 1.5 s).
-    /// </summary>
-    public const int MaxRetries = 2;
-
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
-
     /// <summary>How long asking the Azure Developer CLI (or another developer tool) for a token may take.</summary>
     private static readonly TimeSpan CredentialProcessTimeout = TimeSpan.FromSeconds(30);
 
     public static TableClient Create(TableSettings settings, TimeSpan networkTimeout)
     {
-        var options = new TableClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = MaxRetries;
-        options.Retry.Delay = RetryDelay;
-        options.Retry.MaxDelay = MaxRetryDelay;
-        options.Retry.NetworkTimeout = networkTimeout;
+        // The gateway's own client options: three tries, each bounded by the network timeout.
+        var options = TableStorageTimeouts.CreateClientOptions(networkTimeout);
 
         return settings.ConnectionString is { } connectionString
             ? new TableClient(connectionString, settings.TableName, options)

@@ -20,6 +20,12 @@ public sealed record CallerIdentity(string Id, string Kind)
     /// <summary>The aliases this caller may use.</summary>
     public AliasAccess Access { get; init; } = AliasAccess.All;
 
+    /// <summary>
+    /// Whether the caller may use the management routes: its caller row (or an app-role grant it holds) says
+    /// <c>Admin</c>, or its token carries the app role <c>Router__Entra__AdminRole</c>. Anonymous is never an admin.
+    /// </summary>
+    public bool IsAdmin { get; init; }
+
     /// <summary>The caller row's display name, for logs; none for anonymous.</summary>
     public string? Name { get; init; }
 }

@@ -22,6 +22,9 @@ public sealed record CallerRecord(
     string? Subject,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>Whether the caller may use the management routes (<c>/api/manage/…</c>): column <c>Admin</c>, absent means no.</summary>
+    public bool IsAdmin { get; init; }
+
     /// <summary>Whether the caller may be admitted at <paramref name="now"/>.</summary>
     public bool IsActive(DateTimeOffset now) => Enabled && (ExpiresAt is not { } expires || expires > now);
 
@@ -34,6 +37,7 @@ public sealed record CallerRecord(
             [CallerTable.EnabledColumn] = Enabled,
             [CallerTable.AliasesColumn] = Aliases.ToString(),
             [CallerTable.CreatedAtColumn] = CreatedAt,
+            [CallerTable.AdminColumn] = IsAdmin,
         };
         if (ExpiresAt is { } expires)
         {
@@ -67,6 +71,12 @@ public sealed record CallerRecord(
             return false;
         }
 
+        if (!TryBool(entity, CallerTable.AdminColumn, out var admin, fallback: false))
+        {
+            problem = "the Admin column is not a boolean";
+            return false;
+        }
+
         if (!TryDate(entity, CallerTable.ExpiresAtColumn, out var expires))
         {
             problem = "the ExpiresAt column is not a date";
@@ -87,7 +97,10 @@ public sealed record CallerRecord(
             expires,
             aliases,
             Text(entity, CallerTable.SubjectColumn),
-            created ?? entity.Timestamp ?? DateTimeOffset.MinValue);
+            created ?? entity.Timestamp ?? DateTimeOffset.MinValue)
+        {
+            IsAdmin = admin,
+        };
         return true;
     }
 
@@ -118,9 +131,9 @@ public sealed record CallerRecord(
         }
     }
 
-    private static bool TryBool(TableEntity entity, string column, out bool value)
+    private static bool TryBool(TableEntity entity, string column, out bool value, bool fallback = true)
     {
-        value = true;
+        value = fallback;
         if (!entity.TryGetValue(column, out var raw) || raw is null)
         {
             return true;

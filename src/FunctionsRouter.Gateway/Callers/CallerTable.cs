@@ -28,6 +28,9 @@ public static class CallerTable
     public const string CallerIdColumn = "CallerId";
     public const string PrefixColumn = "Prefix";
 
+    /// <summary>Whether the caller may use the management routes (<c>/api/manage/…</c>); absent means no.</summary>
+    public const string AdminColumn = "Admin";
+
     public const int MaxIdLength = 160;
     public const int MaxNameLength = 200;
     public const int MaxRoleLength = 120;

@@ -8,7 +8,7 @@ internal sealed class RegisteredCaller(CallerRecord record)
     /// <summary>The identity of a key holder (<c>key:&lt;id&gt;</c>) or a registered principal (<c>entra:&lt;oid&gt;</c>).</summary>
     public CallerIdentity Identity { get; } = record.Kind switch
     {
-        CallerKind.Key => new CallerIdentity("key:" + record.Id, CallerIdentity.KeyKind) { Access = record.Aliases, Name = record.Name },
-        _ => new CallerIdentity("entra:" + record.Subject, CallerIdentity.EntraKind) { Access = record.Aliases, Name = record.Name },
+        CallerKind.Key => new CallerIdentity("key:" + record.Id, CallerIdentity.KeyKind) { Access = record.Aliases, Name = record.Name, IsAdmin = record.IsAdmin },
+        _ => new CallerIdentity("entra:" + record.Subject, CallerIdentity.EntraKind) { Access = record.Aliases, Name = record.Name, IsAdmin = record.IsAdmin },
     };
 }

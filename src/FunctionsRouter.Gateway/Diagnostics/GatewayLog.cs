@@ -38,8 +38,8 @@ internal static partial class GatewayLog
     [LoggerMessage(2008, LogLevel.Warning, "No Microsoft Entra ID token for the upstream could be fetched; an unexpired token is held and still sent: {StillHeld}.")]
     public static partial void UpstreamTokenUnavailable(ILogger logger, bool stillHeld, Exception exception);
 
-    [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
-    public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
+    [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} cached {CachedTokens} cost {Cost} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
+    public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, int? cachedTokens, decimal? cost, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
 
     [LoggerMessage(3002, LogLevel.Error, "Usage queue full ({CapacityBytes} bytes); record {RequestId} for alias {Alias} not queued for the table ({Dropped} dropped so far). It is in this log.")]
     public static partial void UsageQueueFull(ILogger logger, long capacityBytes, string requestId, string alias, long dropped);
@@ -53,6 +53,18 @@ internal static partial class GatewayLog
     [LoggerMessage(3005, LogLevel.Warning, "Usage writer stopped with {Count} records unwritten: shutdown ran out of time.")]
     public static partial void UsageShutdownIncomplete(ILogger logger, int count);
 
+    [LoggerMessage(3006, LogLevel.Warning, "Usage rollup merge of {Groups} groups failed (attempt {Attempt}); retrying in {DelayMs} ms. Reports lag until it lands.")]
+    public static partial void UsageRollupRetry(ILogger logger, int groups, int attempt, double delayMs, Exception? exception);
+
+    [LoggerMessage(3007, LogLevel.Error, "Usage rollup row {Partition}/{Row} refused by the table (status {Status}); its {Requests} requests are in the usage rows but not in reports.")]
+    public static partial void UsageRollupRefused(ILogger logger, string partition, string row, int status, long requests, Exception exception);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Usage rollup stopped with {Requests} requests not merged: shutdown ran out of time. They are in the usage rows but not in reports.")]
+    public static partial void UsageRollupShutdownIncomplete(ILogger logger, long requests);
+
+    [LoggerMessage(3009, LogLevel.Error, "Usage rollup holds {Groups} unmerged groups, its bound: a request of caller {Caller} alias {Alias} is in the usage rows but not in reports.")]
+    public static partial void UsageRollupFull(ILogger logger, int groups, string caller, string alias);
+
     [LoggerMessage(4001, LogLevel.Warning, "Request refused: {ErrorCode} for {Who} on {Path}.")]
     public static partial void CallerRefused(ILogger logger, string errorCode, string who, string path);
 
@@ -64,4 +76,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(4004, LogLevel.Warning, "Token issuer metadata {Address} could not be read; keys cached: {HasCached}.")]
     public static partial void TokenKeysUnavailable(ILogger logger, string address, bool hasCached, Exception exception);
+
+    [LoggerMessage(4005, LogLevel.Information, "Admin call by {Caller}: {Method} {Path}.")]
+    public static partial void AdminCallAdmitted(ILogger logger, string caller, string method, string path);
 }

@@ -80,4 +80,34 @@ public enum GatewayErrorCode
 
     /// <summary>The caller went away before the answer was complete (usage records only; nobody is left to answer). 499.</summary>
     ClientClosedRequest,
+
+    /// <summary>A management route (<c>/api/manage/…</c>) called by a caller that is not an admin. 403.</summary>
+    AdminRequired,
+
+    /// <summary>An <c>If-Match</c> or <c>If-None-Match</c> condition does not hold: someone changed the entity meanwhile. 412.</summary>
+    PreconditionFailed,
+
+    /// <summary>An alias definition that fails validation; the message names every bad field. 400.</summary>
+    InvalidAlias,
+
+    /// <summary>A caller change that fails validation (a bad name, alias list, expiry; a key operation on an Entra grant). 400.</summary>
+    InvalidCaller,
+
+    /// <summary>No caller has the id given (management routes). 404.</summary>
+    CallerNotFound,
+
+    /// <summary>No alias of that name in the alias table (management routes). 404.</summary>
+    AliasNotFound,
+
+    /// <summary>
+    /// The stored rows do not allow the change: the entity already exists, changed while the change ran, or holds a
+    /// row that cannot be read. 409.
+    /// </summary>
+    Conflict,
+
+    /// <summary>A management table could not be read or written in time. 503.</summary>
+    ManagementStoreUnavailable,
+
+    /// <summary>A usage report asked with bad input (a date that is not <c>yyyy-MM-dd</c>, a range past 92 days, an unknown grouping or format); the message names every problem. 400.</summary>
+    InvalidUsageQuery,
 }

@@ -21,8 +21,14 @@ public static class GatewayErrors
     public static int StatusOf(GatewayErrorCode code) => code switch
     {
         GatewayErrorCode.InvalidJson or GatewayErrorCode.InvalidFieldType or GatewayErrorCode.MissingField or GatewayErrorCode.NoModelName
-            or GatewayErrorCode.InvalidHeader or GatewayErrorCode.OperationNotSupported => StatusCodes.Status400BadRequest,
-        GatewayErrorCode.UnknownModel or GatewayErrorCode.ResponseNotFound => StatusCodes.Status404NotFound,
+            or GatewayErrorCode.InvalidHeader or GatewayErrorCode.OperationNotSupported
+            or GatewayErrorCode.InvalidAlias or GatewayErrorCode.InvalidCaller or GatewayErrorCode.InvalidUsageQuery => StatusCodes.Status400BadRequest,
+        GatewayErrorCode.UnknownModel or GatewayErrorCode.ResponseNotFound
+            or GatewayErrorCode.CallerNotFound or GatewayErrorCode.AliasNotFound => StatusCodes.Status404NotFound,
+        GatewayErrorCode.AdminRequired => StatusCodes.Status403Forbidden,
+        GatewayErrorCode.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        GatewayErrorCode.Conflict => StatusCodes.Status409Conflict,
+        GatewayErrorCode.ManagementStoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorCode.MissingCredentials or GatewayErrorCode.InvalidCredentials => StatusCodes.Status401Unauthorized,
         GatewayErrorCode.CallerNotRegistered or GatewayErrorCode.ModelNotAllowed => StatusCodes.Status403Forbidden,
         GatewayErrorCode.CallerStoreUnavailable or GatewayErrorCode.IdentityProviderUnavailable => StatusCodes.Status503ServiceUnavailable,
@@ -60,6 +66,15 @@ public static class GatewayErrors
         GatewayErrorCode.ModelNotAllowed => "model_not_allowed",
         GatewayErrorCode.CallerStoreUnavailable => "caller_store_unavailable",
         GatewayErrorCode.IdentityProviderUnavailable => "identity_provider_unavailable",
+        GatewayErrorCode.AdminRequired => "admin_required",
+        GatewayErrorCode.PreconditionFailed => "precondition_failed",
+        GatewayErrorCode.InvalidAlias => "invalid_alias",
+        GatewayErrorCode.InvalidCaller => "invalid_caller",
+        GatewayErrorCode.CallerNotFound => "caller_not_found",
+        GatewayErrorCode.AliasNotFound => "alias_not_found",
+        GatewayErrorCode.Conflict => "conflict",
+        GatewayErrorCode.ManagementStoreUnavailable => "management_store_unavailable",
+        GatewayErrorCode.InvalidUsageQuery => "invalid_usage_query",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

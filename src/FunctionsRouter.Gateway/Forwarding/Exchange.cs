@@ -71,6 +71,7 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
         HttpStatus = status,
         ErrorCode = errorCode,
         Tokens = Tokens,
+        Cost = Target?.Price?.CostOf(Tokens),
         UsageExact = UsageExact,
         Streamed = Streamed,
         LatencyMs = ElapsedMs,

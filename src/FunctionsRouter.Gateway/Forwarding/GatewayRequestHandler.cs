@@ -208,7 +208,7 @@ public sealed class GatewayRequestHandler
                 return lookupError is null ? ClientClosed() : await FailAsync(response, lookupError, cancellationToken).ConfigureAwait(false);
             }
 
-            var pinned = affinity.ToTarget();
+            var pinned = affinity.ToTarget(route);
             var request = CreateRequest(context, exchange, pinned, body, parsed, operation, out var rewritten);
             return await _sender.SendOnceAsync(context, exchange, pinned, request, rewritten, parsed.CallerRequestedUsage, cancellationToken).ConfigureAwait(false);
         }

@@ -38,8 +38,10 @@ public static class GatewayEndpointRouteBuilderExtensions
 
         group.MapMethods("/v1/models/{alias}", GetMethods, (HttpContext context, string alias) => context.RequestServices.GetRequiredService<ModelListHandler>().HandleGetAsync(context, alias));
         group.MapGet("/health", HealthHandler.HandleAsync);
+        group.MapFunctionsRouterManagement();
         return group;
     }
+
 
     private static readonly string[] PostMethods = ["POST", "OPTIONS"];
     private static readonly string[] GetMethods = ["GET", "OPTIONS"];

@@ -9,12 +9,14 @@ using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Management;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
 using FunctionsRouter.Gateway.Routing;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
+using FunctionsRouter.Gateway.Usage.Reports;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,14 +58,7 @@ public static class GatewayServiceCollectionExtensions
             TableStorageLocation.TryResolve(sp.GetRequiredService<IOptions<RouterOptions>>().Value.Storage, sp.GetRequiredService<IConfiguration>(), out var location, out _);
             return location;
         });
-        services.TryAddSingleton(sp =>
-        {
-            var clientOptions = sp.GetRequiredService<TableClientOptions>();
-            var location = sp.GetRequiredService<TableStorageLocation>();
-            return location.ConnectionString is not null
-                ? new TableServiceClient(location.ConnectionString, clientOptions)
-                : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value, clientOptions);
-        });
+        services.TryAddSingleton(sp => CreateServiceClient(sp, sp.GetRequiredService<TableStorageLocation>()));
 
         services.TryAddSingleton<UpstreamEndpoints>();
         services.TryAddSingleton<IAliasCatalog>(sp =>
@@ -128,13 +123,34 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
             () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
             tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
+        // The rollup's cells are written by the usage writer, through a client made like the ledger's own.
+        services.TryAddSingleton(sp => new UsageRollupWriter(
+            UsageTableClient.Create(
+                sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey),
+                sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageRollupTable,
+                () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
+                tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.Currency,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UsageRollupWriter>>()));
         services.TryAddSingleton(sp => new UsageTableWriter(
             sp.GetRequiredService<UsageQueue>(),
             sp.GetRequiredService<UsageTableClient>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger));
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageBatchLinger,
+            sp.GetRequiredService<UsageRollupWriter>()));
         services.AddHostedService(sp => sp.GetRequiredService<UsageTableWriter>());
+
+        // Usage reports read the rollup (never the rows), where the ledger keeps it, for GET /api/manage/usage.
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            var ledger = sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey);
+            var service = ledger == sp.GetRequiredService<TableStorageLocation>() ? sp.GetRequiredService<TableServiceClient>() : CreateServiceClient(sp, ledger);
+            return new UsageReportService(service.GetTableClient(options.UsageRollupTable), options.Currency, options.TableOperationTimeout);
+        });
+        services.TryAddSingleton(sp => new UsageReportHandler(sp.GetRequiredService<ManagementExchange>(), sp.GetRequiredService<UsageReportService>()));
 
         // Response affinity: which target holds each stored response (Table Storage, written off the request path).
         services.TryAddSingleton(sp =>
@@ -190,6 +206,50 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayRequestHandler>>()));
         services.TryAddSingleton<ModelListHandler>();
+
+        // Management (/api/manage/…): the same operations as the command line's, behind admin-only admission.
+        services.TryAddSingleton(sp => new ManagementExchange(
+            sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.ManagementTimeout,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ManagementExchange>>()));
+        services.TryAddSingleton(sp => new AuditStore(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.AuditTable)));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new AliasManagementHandler(
+                sp.GetRequiredService<ManagementExchange>(),
+                new AliasOperations(
+                    new AliasRowStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(options.AliasTable)),
+                    sp.GetRequiredService<AuditStore>(),
+                    [.. options.Endpoints.Keys],
+                    sp.GetRequiredService<IAliasCatalog>(),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<AliasOperations>>()));
+        });
+        services.TryAddSingleton(sp => new CallerManagementHandler(
+            sp.GetRequiredService<ManagementExchange>(),
+            new CallerRowStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.CallerTable)),
+            sp.GetRequiredService<AuditStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CallerManagementHandler>>()));
+        services.TryAddSingleton(sp => new DeploymentListHandler(
+            sp.GetRequiredService<ManagementExchange>(),
+            sp.GetRequiredService<IAliasCatalog>(),
+            sp.GetRequiredService<IDeploymentHealth>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ManagementOpenApiDocument>();
+        services.TryAddSingleton(sp => new ManagementOpenApiHandler(sp.GetRequiredService<ManagementExchange>(), sp.GetRequiredService<ManagementOpenApiDocument>()));
         return services;
+    }
+
+    /// <summary>A table service client at <paramref name="location"/>, with the control tables' options (their pool, their timeouts).</summary>
+    private static TableServiceClient CreateServiceClient(IServiceProvider sp, TableStorageLocation location)
+    {
+        var clientOptions = sp.GetRequiredService<TableClientOptions>();
+        return location.ConnectionString is not null
+            ? new TableServiceClient(location.ConnectionString, clientOptions)
+            : new TableServiceClient(location.ServiceUri!, sp.GetRequiredService<Lazy<TokenCredential>>().Value, clientOptions);
     }
 }

@@ -4,7 +4,9 @@ using FunctionsRouter.Gateway.Usage;
 namespace FunctionsRouter.Gateway.Relay;
 
 /// <summary>
-/// Picks the usage (<c>usage.prompt_tokens</c>, <c>completion_tokens</c>, <c>total_tokens</c>), the response
+/// Picks the usage (<c>usage.prompt_tokens</c>, <c>completion_tokens</c>, <c>total_tokens</c>, and the
+/// <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c> that price the
+/// request's cached input and that the Responses API's rows carry too), the response
 /// <c>model</c>, the number of <c>choices</c> and their <c>finish_reason</c>s out of a response or a stream chunk, token
 /// by token. Works on a whole JSON value and, with <see cref="JsonReaderState"/> carried by the caller, on one that
 /// arrives in pieces; it keeps only its position, never the document.
@@ -13,6 +15,8 @@ internal sealed class UsageJsonReader : IUsageReader
 {
     private Property _topProperty;
     private Property _usageProperty;
+    private Property _detailsObject;
+    private Property _detailProperty;
     private bool _inUsage;
     private bool _inChoices;
     private bool _usageSeenInValue;
@@ -38,6 +42,7 @@ internal sealed class UsageJsonReader : IUsageReader
     {
         _topProperty = Property.None;
         _usageProperty = Property.None;
+        _detailsObject = Property.None;
         _inUsage = false;
         _inChoices = false;
         _usageSeenInValue = false;
@@ -80,7 +85,29 @@ internal sealed class UsageJsonReader : IUsageReader
                     _usageProperty = reader.ValueTextEquals("prompt_tokens"u8) ? Property.PromptTokens
                         : reader.ValueTextEquals("completion_tokens"u8) ? Property.CompletionTokens
                         : reader.ValueTextEquals("total_tokens"u8) ? Property.TotalTokens
+                        : reader.ValueTextEquals("prompt_tokens_details"u8) ? Property.PromptDetails
+                        : reader.ValueTextEquals("completion_tokens_details"u8) ? Property.CompletionDetails
                         : Property.None;
+                    _detailProperty = Property.None;
+                    break;
+                case JsonTokenType.StartObject when depth == 2 && _inUsage:
+                    _detailsObject = _usageProperty;
+                    _detailProperty = Property.None;
+                    break;
+                case JsonTokenType.EndObject when depth == 2 && _inUsage:
+                    _detailsObject = Property.None;
+                    break;
+                case JsonTokenType.PropertyName when depth == 3 && _inUsage:
+                    _detailProperty = _detailsObject == Property.PromptDetails && reader.ValueTextEquals("cached_tokens"u8) ? Property.CachedTokens
+                        : _detailsObject == Property.CompletionDetails && reader.ValueTextEquals("reasoning_tokens"u8) ? Property.ReasoningTokens
+                        : Property.None;
+                    break;
+                case JsonTokenType.Number when depth == 3 && _inUsage && _detailProperty != Property.None:
+                    if (reader.TryGetInt32(out var detail))
+                    {
+                        Usage = _detailProperty == Property.CachedTokens ? Usage with { CachedTokens = detail } : Usage with { ReasoningTokens = detail };
+                    }
+
                     break;
                 case JsonTokenType.PropertyName when depth == 3 && _inChoices:
                     _usageProperty = reader.ValueTextEquals("finish_reason"u8) ? Property.FinishReason : Property.None;
@@ -142,6 +169,10 @@ internal sealed class UsageJsonReader : IUsageReader
         PromptTokens,
         CompletionTokens,
         TotalTokens,
+        PromptDetails,
+        CompletionDetails,
+        CachedTokens,
+        ReasoningTokens,
         FinishReason,
     }
 }

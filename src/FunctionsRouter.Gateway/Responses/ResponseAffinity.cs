@@ -1,4 +1,5 @@
 using FunctionsRouter.Gateway.Aliases;
+using FunctionsRouter.Gateway.Health;
 
 namespace FunctionsRouter.Gateway.Responses;
 
@@ -12,6 +13,12 @@ namespace FunctionsRouter.Gateway.Responses;
 /// <param name="CreatedAt">When the gateway relayed it; it is forgotten 30 days later, as upstreams forget it.</param>
 public sealed record ResponseAffinity(string ResponseId, string Alias, string Target, string Endpoint, string Deployment, string CallerId, DateTimeOffset CreatedAt)
 {
-    /// <summary>The target to send follow-ups to: enabled whatever the alias table now says, since the response lives there only.</summary>
-    internal AliasTarget ToTarget() => new(Alias, Target, Deployment, Endpoint, Enabled: true, Priority: 0, Weight: 1);
+    /// <summary>
+    /// The target to send follow-ups to: enabled whatever the alias table now says, since the response lives there only.
+    /// Priced as the alias's target of that name is now, when <paramref name="current"/> still has it on the same deployment.
+    /// </summary>
+    internal AliasTarget ToTarget(AliasRoute? current = null) => new(Alias, Target, Deployment, Endpoint, Enabled: true, Priority: 0, Weight: 1)
+    {
+        Price = current?.Targets.FirstOrDefault(t => t.Name == Target && t.HealthKey == DeploymentKey.Of(Endpoint, Deployment))?.Price,
+    };
 }

@@ -10,5 +10,5 @@ internal static class UsageLogger
 
     public static void Log(ILogger logger, UsageRecord r) =>
         GatewayLog.UsageRecorded(logger, r.RequestId, r.Caller, r.Alias, r.Target, r.Deployment, r.Endpoint, r.Operation, r.HttpStatus, r.ErrorCode,
-            r.Tokens.PromptTokens, r.Tokens.CompletionTokens, r.Tokens.TotalTokens, r.UsageExact, r.Streamed, r.LatencyMs, r.TimeToFirstByteMs, r.UpstreamRequestId);
+            r.Tokens.PromptTokens, r.Tokens.CompletionTokens, r.Tokens.TotalTokens, r.Tokens.CachedTokens, r.Cost, r.UsageExact, r.Streamed, r.LatencyMs, r.TimeToFirstByteMs, r.UpstreamRequestId);
 }

@@ -41,6 +41,12 @@ public sealed record UsageRecord
     public TokenUsage Tokens { get; init; }
 
     /// <summary>
+    /// What the request cost, in <c>Router__Currency</c>, from the serving target's price and <see cref="Tokens"/>
+    /// (<see cref="Aliases.TargetPrice.CostOf"/>); <see langword="null"/> when the target has no price or no tokens were counted.
+    /// </summary>
+    public decimal? Cost { get; init; }
+
+    /// <summary>
     /// Whether the token counts are the upstream's own. A stream cut before its usage chunk records the chunks it relayed
     /// as an estimate of completion tokens, and this is false.
     /// </summary>

@@ -43,6 +43,11 @@ internal static class UsageRowJson
         Int32(json, "TotalTokens"u8, r.Tokens.TotalTokens);
         Int32(json, "CachedTokens"u8, r.Tokens.CachedTokens);
         Int32(json, "ReasoningTokens"u8, r.Tokens.ReasoningTokens);
+        if (r.Cost is { } cost)
+        {
+            Double(json, "Cost@odata.type"u8, "Cost"u8, (double)cost);
+        }
+
         if (r.TimeToFirstByteMs is { } ttfb)
         {
             Double(json, "TimeToFirstByteMs@odata.type"u8, "TimeToFirstByteMs"u8, Math.Round(ttfb, 3));

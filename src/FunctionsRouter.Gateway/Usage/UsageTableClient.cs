@@ -132,6 +132,62 @@ internal sealed class UsageTableClient
         }
     }
 
+    /// <summary>
+    /// Reads one entity: its JSON (OData minimal metadata) and ETag, or <see langword="null"/> when there is none.
+    /// Throws <see cref="RequestFailedException"/> for any other failing status.
+    /// </summary>
+    public async Task<(JsonDocument Entity, string ETag)?> GetEntityAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_callTimeout);
+        using var message = CreateMessage(RequestMethod.Get, EntityPath(partitionKey, rowKey));
+        await _pipeline.SendAsync(message, timeout.Token).ConfigureAwait(false);
+        var response = message.Response;
+        if (response.Status == 404)
+        {
+            return null;
+        }
+
+        if (response.Status != 200 || !response.Headers.TryGetValue("ETag", out var etag))
+        {
+            throw new RequestFailedException(response);
+        }
+
+        return (JsonDocument.Parse(response.Content.ToMemory()), etag);
+    }
+
+    /// <summary>
+    /// Writes one entity: inserts it when <paramref name="ifMatch"/> is <see langword="null"/> (409 if it exists), else
+    /// replaces it if its ETag is still <paramref name="ifMatch"/> (412 if another write came first). Both throw
+    /// <see cref="RequestFailedException"/> with the status; the caller reads again and retries.
+    /// </summary>
+    public async Task WriteEntityAsync(string partitionKey, string rowKey, ReadOnlyMemory<byte> json, string? ifMatch, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_callTimeout);
+        using var message = ifMatch is null
+            ? CreateMessage(RequestMethod.Post, _table)
+            : CreateMessage(RequestMethod.Put, EntityPath(partitionKey, rowKey));
+        if (ifMatch is not null)
+        {
+            message.Request.Headers.SetValue("If-Match", ifMatch);
+        }
+
+        message.Request.Headers.SetValue("Content-Type", "application/json");
+        message.Request.Headers.SetValue("Prefer", "return-no-content");
+        message.Request.Content = RequestContent.Create(json);
+        await _pipeline.SendAsync(message, timeout.Token).ConfigureAwait(false);
+        if (message.Response.Status is not (201 or 204))
+        {
+            throw new RequestFailedException(message.Response);
+        }
+    }
+
+    /// <summary><c>{table}(PartitionKey='…',RowKey='…')</c>: each key an OData string literal (a quote doubled), percent-encoded.</summary>
+    private string EntityPath(string partitionKey, string rowKey) =>
+        _table + "(PartitionKey='" + Uri.EscapeDataString(partitionKey.Replace("'", "''", StringComparison.Ordinal)) +
+        "',RowKey='" + Uri.EscapeDataString(rowKey.Replace("'", "''", StringComparison.Ordinal)) + "')";
+
     /// <summary>Reads a batch response's parts: 0 when every row succeeded, else the first failing part's status.</summary>
     private static async Task<int> FirstFailedPartStatusAsync(Response response, CancellationToken cancellationToken)
     {

@@ -15,18 +15,19 @@ namespace FunctionsRouter.Gateway.Usage;
 /// until it is written: its records stay in memory meanwhile and count against <c>Router__UsageQueueBytes</c>, so a
 /// table outage costs memory, not records. A row the table refuses for good (another 4xx) is logged in full instead.
 /// At shutdown the queue is drained until the host's shutdown timeout.
+/// Each batch the table accepted is counted into the usage rollup (<see cref="UsageRollupWriter"/>), which merges on its
+/// own loop: a slow or failing rollup never holds rows back.
 /// </summary>
 internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
 {
     internal const int MaxBatch = 100;
     internal const int MaxConcurrentBatches = 8;
     internal const int MaxDrain = 5_000;
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly UsageQueue _queue;
     private readonly TimeSpan _linger;
     private readonly UsageTableClient _table;
+    private readonly UsageRollupWriter? _rollup;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _usageLogger;
@@ -35,12 +36,14 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
     private readonly Dictionary<UsagePartitionKey, List<UsageRecord>> _partitions = [];
     private readonly List<(UsagePartitionKey Partition, ReadOnlyMemory<UsageRecord> Rows)> _batches = [];
     private Task? _loop;
+    private Task? _rollupLoop;
     private volatile bool _tableEnsured;
     private int _disposed;
 
-    public UsageTableWriter(UsageQueue queue, UsageTableClient table, TimeProvider time, ILoggerFactory loggers, TimeSpan linger = default)
+    public UsageTableWriter(UsageQueue queue, UsageTableClient table, TimeProvider time, ILoggerFactory loggers, TimeSpan linger = default, UsageRollupWriter? rollup = null)
     {
         _linger = linger;
+        _rollup = rollup;
         _queue = queue;
         _table = table;
         _time = time;
@@ -51,6 +54,11 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _loop = Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
+        if (_rollup is not null)
+        {
+            _rollupLoop = Task.Run(() => _rollup.RunAsync(_abort.Token), CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -71,6 +79,20 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
         {
             GatewayLog.UsageShutdownIncomplete(_logger, _queue.Depth);
             await _abort.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_rollupLoop is not null)
+        {
+            try
+            {
+                // The rows first, then what is left of the rollup, within the same shutdown time.
+                await _rollupLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await _abort.CancelAsync().ConfigureAwait(false);
+                await _rollupLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // it logs what it could not merge
+            }
         }
     }
 
@@ -102,6 +124,10 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutdown ran out of time; StopAsync has logged what is left.
+        }
+        finally
+        {
+            _rollup?.Complete();
         }
     }
 
@@ -174,6 +200,7 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
 
                 await _table.SubmitAsync(partition, rows, cancellationToken).ConfigureAwait(false);
                 _queue.Release(rows.Span, written: true);
+                _rollup?.Add(rows.Span);
                 return;
             }
             catch (RequestFailedException ex) when (IsRefusal(ex.Status))
@@ -201,7 +228,7 @@ internal sealed class UsageTableWriter : IHostedService, IAsyncDisposable
                     _tableEnsured = false; // deleted under us: create it again
                 }
 
-                var delay = TimeSpan.FromTicks(Math.Min(FirstBackoff.Ticks << Math.Min(attempt - 1, 10), MaxBackoff.Ticks));
+                var delay = UsageBackoff.After(attempt);
                 GatewayLog.UsageWriteRetry(_logger, rows.Length, partition.ToString(), attempt, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }

@@ -120,6 +120,8 @@ public class UpstreamCallBenchmarks : IDisposable
             return false;
         }
 
+        public DeploymentState GetState(AliasTarget target, DateTimeOffset now) => new(null, null, null, false);
+
         public void ReportSuccess(AliasTarget target)
         {
         }

@@ -8,7 +8,10 @@ namespace FunctionsRouter.Benchmarks.Usage;
 /// <summary>
 /// The usage ledger's cost per written record: one 100-row entity-group transaction against a table that answers at
 /// once (<see cref="CannedBatchTransport"/>), divided by 100. <c>Sdk</c> is the way the writer wrote before: a
-/// <c>TableEntity</c> per record and <c>TableClient.SubmitTransactionAsync</c>; <c>Own</c> is <see cref="UsageTableClient"/>.
+/// <c>TableEntity</c> per record and <c>TableClient.SubmitTransactionAsync</c>; <c>Own</c> is <see cref="UsageTableClient"/>;
+/// <c>OwnAndRollup</c> adds what the writer does per accepted record for the usage rollup (<see cref="UsageRollupWriter.Add"/>:
+/// a cell lookup and eight additions under a lock; the merges themselves are once per cell per round, not per record).
+/// The records carry a cost, so the <c>Cost</c> column is written too.
 /// </summary>
 [MemoryDiagnoser]
 public class UsageTableWriterBenchmarks
@@ -21,6 +24,7 @@ public class UsageTableWriterBenchmarks
     private readonly UsagePartitionKey _partition;
     private readonly UsageTableClient _own;
     private readonly TableClient _sdk;
+    private readonly UsageRollupWriter _rollup;
 
     public UsageTableWriterBenchmarks()
     {
@@ -30,6 +34,7 @@ public class UsageTableWriterBenchmarks
         _partition = UsageRecordKeys.Partition(_records[0]);
         _own = UsageTableClient.Create(new TableStorageLocation(ConnectionString, null), "UsageRecords", () => throw new InvalidOperationException(), new CannedBatchTransport(Rows));
         _sdk = new TableClient(ConnectionString, "UsageRecords", new TableClientOptions { Transport = new CannedBatchTransport(Rows) });
+        _rollup = new UsageRollupWriter(_own, "USD", TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageRollupWriter>.Instance);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
@@ -38,6 +43,13 @@ public class UsageTableWriterBenchmarks
 
     [Benchmark(OperationsPerInvoke = Rows)]
     public Task Own() => _own.SubmitAsync(_partition, _records, CancellationToken.None);
+
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public async Task OwnAndRollup()
+    {
+        await _own.SubmitAsync(_partition, _records, CancellationToken.None);
+        _rollup.Add(_records);
+    }
 
     /// <summary>The row as the writer built it before (the former <c>UsageEntity.From</c>).</summary>
     private static TableEntity Entity(UsageRecord r) => new(UsageRecordKeys.PartitionKey(r), UsageRecordKeys.RowKey(r))
@@ -87,6 +99,7 @@ public class UsageTableWriterBenchmarks
         Endpoint = "default",
         HttpStatus = 200,
         Tokens = new TokenUsage(91, 27, 118),
+        Cost = 0.000497500m,
         Streamed = true,
         LatencyMs = 812.25,
         TimeToFirstByteMs = 143.5,

@@ -378,6 +378,86 @@ public sealed partial class CallersCommandTests(AzuriteFixture azurite)
         Assert.Equal("Embedding users", (await Rows.CallerAsync("role-Router.Embed")).Name);
     }
 
+    [Fact]
+    public async Task Create_Admin_StoresAndShowsTheAdminFlag()
+    {
+        var id = await CreateAsync("ops", "--admin");
+
+        var shown = await RunJsonAsync("show", id);
+        var text = await RunAsync("show", id);
+
+        Assert.True((await Rows.CallerAsync(id)).IsAdmin);
+        Assert.True(shown.GetProperty("admin").GetBoolean());
+        Assert.Contains("admin:   yes", text.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_OnThenOff_ChangesOnlyTheAdminFlag()
+    {
+        var id = await CreateAsync("svc", "--aliases", "a");
+        Assert.False((await Rows.CallerAsync(id)).IsAdmin);
+
+        var on = await RunJsonAsync("admin", id, "--on");
+        Assert.True(on.GetProperty("admin").GetBoolean());
+        Assert.True((await Rows.CallerAsync(id)).IsAdmin);
+
+        var off = await RunJsonAsync("admin", id, "--off");
+        Assert.False(off.GetProperty("admin").GetBoolean());
+        var caller = await Rows.CallerAsync(id);
+        Assert.False(caller.IsAdmin);
+        Assert.Equal(["a"], caller.Aliases.Aliases);
+        Assert.True(caller.Enabled);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--on", "--off")]
+    public async Task Admin_NotExactlyOneOfOnOff_ExitsInvalidArguments(params string[] flags)
+    {
+        var id = await CreateAsync("svc");
+
+        var run = await RunAsync(["admin", id, .. flags]);
+
+        Assert.Equal(CliExitCodes.InvalidArguments, run.ExitCode);
+        Assert.Contains("--on and --off", run.Error, StringComparison.Ordinal);
+        Assert.False((await Rows.CallerAsync(id)).IsAdmin);
+    }
+
+    [Fact]
+    public async Task History_CreateGrantRotate_RecordedNewestFirstWithoutKeys()
+    {
+        var created = await RunJsonAsync("create", "--name", "svc", "--aliases", "a");
+        var id = created.GetProperty("id").GetString()!;
+        await RunJsonAsync("grant", id, "--aliases", "b");
+        var rotated = await RunJsonAsync("rotate", id);
+
+        var run = await RunAsync("history", id, "--json");
+
+        Assert.True(run.ExitCode == CliExitCodes.Succeeded, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        var entries = json.RootElement.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(["rotate", "update", "create"], entries.Select(e => e.GetProperty("action").GetString()));
+        Assert.StartsWith("cli:", entries[0].GetProperty("who").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["a"], entries[1].GetProperty("before").GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["b"], entries[1].GetProperty("after").GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        foreach (var key in new[] { created, rotated }.Select(k => k.GetProperty("key").GetString()!))
+        {
+            Assert.DoesNotContain(key, run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(CallerKeys.Hash(key).ToHex(), run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AddPrincipal_Admin_RegistersAnAdminPrincipal()
+    {
+        var objectId = Guid.NewGuid();
+
+        var json = await RunJsonAsync("add-principal", "--object-id", objectId.ToString("D"), "--name", "Ada", "--aliases", "*", "--admin");
+
+        Assert.True(json.GetProperty("admin").GetBoolean());
+        Assert.True((await Rows.CallerAsync(CallerTable.PrincipalId(objectId))).IsAdmin);
+    }
+
     [Theory]
     [InlineData("show")]
     [InlineData("grant", "--aliases", "a")]
@@ -385,6 +465,7 @@ public sealed partial class CallersCommandTests(AzuriteFixture azurite)
     [InlineData("enable")]
     [InlineData("delete")]
     [InlineData("rotate")]
+    [InlineData("admin", "--on")]
     public async Task Command_UnknownCallerId_ExitsNotFoundAndWritesNothing(string command, params string[] rest)
     {
         var other = await CreateAsync("other", "--aliases", "a");

@@ -22,6 +22,7 @@ public sealed class RouterOptionsValidatorTests
         Assert.Equal("2025-04-01", options.Endpoints["default"].ApiVersion);
         Assert.Equal(TimeSpan.FromSeconds(30), options.AliasCacheTtl);
         Assert.Equal("ResponseAffinity", options.ResponsesTable);
+        Assert.Equal("USD", options.Currency);
     }
 
     [Theory]
@@ -43,6 +44,9 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:MaxStaleness", "00:00:10", "MaxStaleness")]
     [InlineData("Router:AliasCacheTtl", "00:10:00", "Router__MaxStaleness (00:05:00) must not be shorter than Router__CallerCacheTtl (00:00:30) or Router__AliasCacheTtl (00:10:00)")]
     [InlineData("Router:Usage:TableServiceUri", "not a url", "Router__Usage__TableServiceUri 'not a url' is not an absolute http(s) URL")]
+    [InlineData("Router:Currency", "usd", "Router__Currency must be an ISO 4217 currency code")]
+    [InlineData("Router:Currency", "EURO", "Router__Currency must be an ISO 4217 currency code")]
+    [InlineData("Router:Currency", "", "Currency")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };

@@ -31,6 +31,15 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.ModelNotAllowed, 403, "model_not_allowed", "invalid_request_error" },
         { GatewayErrorCode.CallerStoreUnavailable, 503, "caller_store_unavailable", "server_error" },
         { GatewayErrorCode.IdentityProviderUnavailable, 503, "identity_provider_unavailable", "server_error" },
+        { GatewayErrorCode.AdminRequired, 403, "admin_required", "invalid_request_error" },
+        { GatewayErrorCode.PreconditionFailed, 412, "precondition_failed", "invalid_request_error" },
+        { GatewayErrorCode.InvalidAlias, 400, "invalid_alias", "invalid_request_error" },
+        { GatewayErrorCode.InvalidCaller, 400, "invalid_caller", "invalid_request_error" },
+        { GatewayErrorCode.InvalidUsageQuery, 400, "invalid_usage_query", "invalid_request_error" },
+        { GatewayErrorCode.CallerNotFound, 404, "caller_not_found", "invalid_request_error" },
+        { GatewayErrorCode.AliasNotFound, 404, "alias_not_found", "invalid_request_error" },
+        { GatewayErrorCode.Conflict, 409, "conflict", "invalid_request_error" },
+        { GatewayErrorCode.ManagementStoreUnavailable, 503, "management_store_unavailable", "server_error" },
     };
 
     [Fact]

@@ -412,6 +412,8 @@ public sealed class ResponsesTests(IntegrationFixture fixture)
             return false;
         }
 
+        public FunctionsRouter.Gateway.Health.DeploymentState GetState(FunctionsRouter.Gateway.Aliases.AliasTarget target, DateTimeOffset now) => new(null, null, null, false);
+
         public void ReportSuccess(FunctionsRouter.Gateway.Aliases.AliasTarget target)
         {
         }

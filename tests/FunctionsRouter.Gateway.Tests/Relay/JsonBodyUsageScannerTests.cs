@@ -34,21 +34,21 @@ public sealed class JsonBodyUsageScannerTests
 
     private const string Embeddings = """{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.0023064255,-0.009327292,1.5e-3,-2E+2]},{"object":"embedding","index":1,"embedding":[0.1,0.2]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}""";
 
-    public static TheoryData<string, int?, int?, int?> Bodies => new()
+    public static TheoryData<string, int?, int?, int?, int?, int?> Bodies => new()
     {
-        { ChatCompletion, 19, 10, 29 },
-        { Embeddings, 8, null, 8 },
+        { ChatCompletion, 19, 10, 29, 7, 0 },
+        { Embeddings, 8, null, 8, null, null },
     };
 
     [Theory]
     [MemberData(nameof(Bodies))]
-    public void Append_WholeBody_ReadsUsage(string body, int? prompt, int? completion, int? total)
+    public void Append_WholeBody_ReadsUsage(string body, int? prompt, int? completion, int? total, int? cached, int? reasoning)
     {
         using var scanner = new JsonBodyUsageScanner();
 
         scanner.Append(Encoding.UTF8.GetBytes(body));
 
-        Assert.Equal(new TokenUsage(prompt, completion, total), scanner.Reader.Usage);
+        Assert.Equal(new TokenUsage(prompt, completion, total) { CachedTokens = cached, ReasoningTokens = reasoning }, scanner.Reader.Usage);
     }
 
     [Fact]
@@ -65,10 +65,10 @@ public sealed class JsonBodyUsageScannerTests
 
     [Theory]
     [MemberData(nameof(Bodies))]
-    public void Append_SplitAtEveryPosition_ReadsUsage(string body, int? prompt, int? completion, int? total)
+    public void Append_SplitAtEveryPosition_ReadsUsage(string body, int? prompt, int? completion, int? total, int? cached, int? reasoning)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var expected = new TokenUsage(prompt, completion, total);
+        var expected = new TokenUsage(prompt, completion, total) { CachedTokens = cached, ReasoningTokens = reasoning };
 
         for (var split = 0; split <= bytes.Length; split++)
         {
@@ -83,7 +83,7 @@ public sealed class JsonBodyUsageScannerTests
 
     [Theory]
     [MemberData(nameof(Bodies))]
-    public void Append_ByteByByte_ReadsUsage(string body, int? prompt, int? completion, int? total)
+    public void Append_ByteByByte_ReadsUsage(string body, int? prompt, int? completion, int? total, int? cached, int? reasoning)
     {
         using var scanner = new JsonBodyUsageScanner();
 
@@ -92,7 +92,7 @@ public sealed class JsonBodyUsageScannerTests
             scanner.Append([b]);
         }
 
-        Assert.Equal(new TokenUsage(prompt, completion, total), scanner.Reader.Usage);
+        Assert.Equal(new TokenUsage(prompt, completion, total) { CachedTokens = cached, ReasoningTokens = reasoning }, scanner.Reader.Usage);
     }
 
     [Fact]

@@ -219,7 +219,7 @@ public sealed class SseEventRelayTests
 
         Assert.Equal(input, caller.Written);
         Assert.True(relay.SawDone);
-        Assert.Equal(new TokenUsage(9, 3, 12), usage.Usage);
+        Assert.Equal(new TokenUsage(9, 3, 12) { CachedTokens = 4, ReasoningTokens = 0 }, usage.Usage);
     }
 
     [Fact]
@@ -339,7 +339,7 @@ public sealed class SseEventRelayTests
     {
         Assert.True(relay.SawDone);
         Assert.Equal(2, relay.ContentChunks);
-        Assert.Equal(new TokenUsage(9, 3, 12), usage.Usage);
+        Assert.Equal(new TokenUsage(9, 3, 12) { CachedTokens = 4, ReasoningTokens = 0 }, usage.Usage);
         Assert.Equal(["stop"], usage.FinishReasons);
     }
 

@@ -32,13 +32,13 @@ public sealed class UsageJsonReaderTests
     }
 
     [Fact]
-    public void Read_NestedTokenDetails_DoNotOverrideCounts()
+    public void Read_NestedTokenDetails_DoNotOverrideCountsAndGiveCachedAndReasoning()
     {
         var reader = new UsageJsonReader();
 
         Read(reader, """{"usage":{"prompt_tokens":100,"prompt_tokens_details":{"cached_tokens":64,"prompt_tokens":1,"total_tokens":2},"completion_tokens":20,"completion_tokens_details":{"completion_tokens":3,"reasoning_tokens":10},"total_tokens":120}}""");
 
-        Assert.Equal(new TokenUsage(100, 20, 120), reader.Usage);
+        Assert.Equal(new TokenUsage(100, 20, 120) { CachedTokens = 64, ReasoningTokens = 10 }, reader.Usage);
     }
 
     [Fact]
@@ -48,7 +48,17 @@ public sealed class UsageJsonReaderTests
 
         Read(reader, """{"usage":{"prompt_tokens_details":{"cached_tokens":64},"prompt_tokens":100,"completion_tokens_details":[1,2],"completion_tokens":20,"total_tokens":120}}""");
 
-        Assert.Equal(new TokenUsage(100, 20, 120), reader.Usage);
+        Assert.Equal(new TokenUsage(100, 20, 120) { CachedTokens = 64 }, reader.Usage);
+    }
+
+    [Fact]
+    public void Read_DetailsInAnotherOrderOrOtherCounts_OnlyCachedAndReasoningTaken()
+    {
+        var reader = new UsageJsonReader();
+
+        Read(reader, """{"usage":{"completion_tokens_details":{"accepted_prediction_tokens":5,"reasoning_tokens":7,"audio_tokens":1},"prompt_tokens_details":{"audio_tokens":2,"cached_tokens":30},"prompt_tokens":40,"completion_tokens":9,"total_tokens":49,"cached_tokens":99}}""");
+
+        Assert.Equal(new TokenUsage(40, 9, 49) { CachedTokens = 30, ReasoningTokens = 7 }, reader.Usage);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ internal sealed class ScriptedTableTransport : HttpPipelineTransport
     private readonly List<string> _batchBodies = [];
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _answersToLose;
+    private int _entityAnswersToLose;
 
     public ScriptedTableTransport() => _released.SetResult();
 
@@ -60,6 +61,14 @@ internal sealed class ScriptedTableTransport : HttpPipelineTransport
     /// <summary>The next <paramref name="count"/> batches reach the table, but their answers are lost (an <see cref="IOException"/>).</summary>
     public void LoseAnswers(int count) => Interlocked.Exchange(ref _answersToLose, count);
 
+    /// <summary>The next <paramref name="count"/> single-entity writes (insert or replace) reach the table, but their answers are lost.</summary>
+    public void LoseEntityWriteAnswers(int count) => Interlocked.Exchange(ref _entityAnswersToLose, count);
+
+    /// <summary>Single-entity writes (insert or replace, not <c>$batch</c>) that reached the table.</summary>
+    public int EntityWrites => Volatile.Read(ref _entityWrites);
+
+    private int _entityWrites;
+
     public override Request CreateRequest() => _inner.CreateRequest();
 
     public override void Process(HttpMessage message) => ProcessAsync(message).AsTask().GetAwaiter().GetResult();
@@ -95,10 +104,21 @@ internal sealed class ScriptedTableTransport : HttpPipelineTransport
             }
         }
 
+        var isEntityWrite = !isBatch && (message.Request.Method == RequestMethod.Put || (message.Request.Method == RequestMethod.Post && !message.Request.Uri.Path.EndsWith("Tables", StringComparison.Ordinal)));
+        if (isEntityWrite)
+        {
+            Interlocked.Increment(ref _entityWrites);
+        }
+
         await _inner.ProcessAsync(message);
         if (isBatch && Interlocked.Decrement(ref _answersToLose) >= 0)
         {
             throw new IOException("Injected: the connection broke after the table applied the batch.");
+        }
+
+        if (isEntityWrite && message.Response.Status is 201 or 204 && Interlocked.Decrement(ref _entityAnswersToLose) >= 0)
+        {
+            throw new IOException("Injected: the connection broke after the table applied the write.");
         }
     }
 }

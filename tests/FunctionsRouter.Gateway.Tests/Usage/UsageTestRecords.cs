@@ -39,6 +39,7 @@ internal static class UsageTestRecords
         HttpStatus = 502,
         ErrorCode = "upstream_error",
         Tokens = new TokenUsage(91, 27, 118) { CachedTokens = 64, ReasoningTokens = 12 },
+        Cost = 0.000347125m,
         UsageExact = false,
         Streamed = true,
         LatencyMs = 812,
@@ -110,6 +111,7 @@ internal static class UsageTestRecords
             ["CachedTokens"] = r.Tokens.CachedTokens,
             ["ReasoningTokens"] = r.Tokens.ReasoningTokens,
             ["TimeToFirstByteMs"] = r.TimeToFirstByteMs is { } t ? Math.Round(t, 3) : null,
+            ["Cost"] = r.Cost is { } cost ? (double)cost : null,
         };
         var present = expected.Where(p => p.Value is not null).ToDictionary();
         var actual = row.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).ToDictionary(k => k, k => row[k]);
