@@ -54,12 +54,13 @@ var serviceName = 'api'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 // The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable and
-// Router__CallerTable and Router__ResponsesTable.
+// Router__CallerTable, Router__ResponsesTable and Router__Limits__CountTable.
 var aliasTableName = 'ModelAliases'
 var usageTableName = 'UsageRecords'
 var healthTableName = 'DeploymentHealth'
 var callerTableName = 'Callers'
 var responsesTableName = 'ResponseAffinity'
+var limitCountTableName = 'CallerUsageCounts'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -86,7 +87,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
-    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName]
+    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName, limitCountTableName]
   }
 }
 
@@ -156,6 +157,7 @@ module functionApp 'modules/function-app.bicep' = {
     healthTableName: healthTableName
     callerTableName: callerTableName
     responsesTableName: responsesTableName
+    limitCountTableName: limitCountTableName
     corsAllowedOrigins: corsAllowedOrigins
     entraTenantId: tenant().tenantId
     entraAudience: entraAudience

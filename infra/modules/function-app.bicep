@@ -56,6 +56,9 @@ param callerTableName string
 @description('Table of response affinity (which deployment holds each stored response).')
 param responsesTableName string
 
+@description('Table of the request and token counts that caller limits are held to across instances.')
+param limitCountTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
 
@@ -184,6 +187,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__ResponsesTable'
           value: responsesTableName
+        }
+        {
+          name: 'Router__Limits__CountTable'
+          value: limitCountTableName
         }
       ]
     }

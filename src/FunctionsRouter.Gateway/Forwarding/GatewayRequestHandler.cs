@@ -8,6 +8,7 @@ using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Limits;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
@@ -40,6 +41,7 @@ public sealed class GatewayRequestHandler
     private readonly IDeploymentHealth _health;
     private readonly UpstreamEndpoints _endpoints;
     private readonly CallerAdmission _admission;
+    private readonly RequestLimits _limits;
     private readonly IUsageSink _usage;
     private readonly IResponseAffinityStore _affinity;
     private readonly UpstreamAnswerRelay _relay;
@@ -58,6 +60,7 @@ public sealed class GatewayRequestHandler
         IDeploymentHealth health,
         UpstreamEndpoints endpoints,
         CallerAdmission admission,
+        RequestLimits limits,
         IUsageSink usage,
         IResponseAffinityStore affinity,
         ResponsesRoutes responsesRoutes,
@@ -72,6 +75,7 @@ public sealed class GatewayRequestHandler
         _health = health;
         _endpoints = endpoints;
         _admission = admission;
+        _limits = limits;
         _usage = usage;
         _affinity = affinity;
         _responsesRoutes = responsesRoutes;
@@ -154,7 +158,8 @@ public sealed class GatewayRequestHandler
                 return;
             }
 
-            if (_admission.Authorize(context, caller, alias) is { } refused)
+            var limit = default(LimitTicket);
+            if ((_admission.Authorize(context, caller, alias) ?? _limits.Admit(context, caller, alias, body.Span, operation, out limit)) is { } refused)
             {
                 await WriteErrorAsync(response, refused, cancellationToken).ConfigureAwait(false);
                 return;
@@ -165,6 +170,7 @@ public sealed class GatewayRequestHandler
             var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, operation) { Alias = alias, Streamed = parsed.Stream };
             var (status, errorCode) = await RouteAsync(context, exchange, body, parsed, operation, cancellationToken).ConfigureAwait(false);
             var record = exchange.ToRecord(status, errorCode);
+            _limits.Settle(limit, record);
             _usage.Record(record);
             _telemetry.EndRequest(activity, record, exchange.ResponseModel, exchange.FinishReasons, exchange.Attempts > 0 ? exchange.GatewayMs : record.LatencyMs);
         }

@@ -8,6 +8,7 @@ using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Limits;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
@@ -112,6 +113,22 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<CallerAdmission>>());
         });
 
+        // Limits: decided in memory per request, exchanged with the other instances in the background.
+        services.TryAddSingleton<LimitCounts>();
+        services.TryAddSingleton(sp => new RequestLimits(
+            sp.GetRequiredService<LimitCounts>(),
+            sp.GetRequiredService<GatewayTelemetry>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RequestLimits>>()));
+        services.TryAddSingleton(sp => new LimitCountSync(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.Limits.CountTable),
+            sp.GetRequiredService<LimitCounts>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LimitCountSync>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<LimitCountSync>());
+
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
         services.TryAddSingleton(sp => UsageTableClient.Create(
@@ -139,6 +156,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IResponseAffinityStore>(),
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<RequestLimits>(),
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StoredResponseHandler>>()));
@@ -158,6 +176,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<RequestLimits>(),
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<IResponseAffinityStore>(),
             sp.GetRequiredService<ResponsesRoutes>(),

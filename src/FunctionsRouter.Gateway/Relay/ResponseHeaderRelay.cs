@@ -24,7 +24,9 @@ internal static class ResponseHeaderRelay
     {
         foreach (var header in upstream.Headers)
         {
-            if (!NotRelayed.Contains(header.Name))
+            // A caller with limits has the gateway's own rate-limit headers (Limits/LimitHeaders), which the upstream's must not mix with.
+            if (!NotRelayed.Contains(header.Name)
+                && !(header.Name.StartsWith(Limits.LimitHeaders.Prefix, StringComparison.OrdinalIgnoreCase) && response.Headers.ContainsKey(header.Name)))
             {
                 response.Headers.Append(header.Name, header.Value);
             }

@@ -5,6 +5,7 @@ using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Limits;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Upstream;
@@ -32,15 +33,17 @@ public sealed class StoredResponseHandler
     private readonly IResponseAffinityStore _affinity;
     private readonly UpstreamEndpoints _endpoints;
     private readonly CallerAdmission _admission;
+    private readonly RequestLimits _limits;
     private readonly IUsageSink _usage;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal StoredResponseHandler(IResponseAffinityStore affinity, UpstreamEndpoints endpoints, CallerAdmission admission, IUsageSink usage, TimeProvider time, ILogger<StoredResponseHandler> logger)
+    internal StoredResponseHandler(IResponseAffinityStore affinity, UpstreamEndpoints endpoints, CallerAdmission admission, RequestLimits limits, IUsageSink usage, TimeProvider time, ILogger<StoredResponseHandler> logger)
     {
         _affinity = affinity;
         _endpoints = endpoints;
         _admission = admission;
+        _limits = limits;
         _usage = usage;
         _time = time;
         _logger = logger;
@@ -70,9 +73,10 @@ public sealed class StoredResponseHandler
             return lookupError is null ? ClientClosed() : await FailAsync(context.Response, lookupError, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_admission.Authorize(context, exchange.Caller, affinity.Alias) is { } refused)
+        // Its grant may have been narrowed since. Counted as a request (no tokens: it generates nothing).
+        if ((_admission.Authorize(context, exchange.Caller, affinity.Alias) ?? _limits.Admit(context, exchange.Caller, affinity.Alias, default, GatewayOperation.Embeddings, out _)) is { } refused)
         {
-            return await FailAsync(context.Response, refused, cancellationToken).ConfigureAwait(false); // Its grant was narrowed since.
+            return await FailAsync(context.Response, refused, cancellationToken).ConfigureAwait(false);
         }
 
         var target = affinity.ToTarget();
