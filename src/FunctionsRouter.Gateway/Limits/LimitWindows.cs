@@ -33,22 +33,16 @@ internal static class LimitWindows
     public static TimeSpan WaitFor(long previous, long current, double fraction, long limit, long cost)
     {
         var room = limit - cost - current;
-        double until; // In minutes from the start of this minute.
-        if (room >= 0)
+        if (room >= 0 && previous * (1 - fraction) <= room)
         {
-            if (previous <= room)
-            {
-                return TimeSpan.Zero;
-            }
-
-            until = 1 - (room / (double)previous);
-        }
-        else
-        {
-            // Not before the next minute: then this minute is the previous one, weighted down as it fades.
-            until = current <= 0 ? 1 : 1 + Math.Max(0, 1 - ((limit - cost) / (double)current));
+            return TimeSpan.Zero;
         }
 
+        // In minutes from the start of this minute: when the previous minute has faded enough, or, when this minute
+        // alone leaves no room, when this one (then the previous) has faded enough in the next.
+        var until = room >= 0
+            ? 1 - (room / (double)previous)
+            : current <= 0 ? 1 : 1 + Math.Max(0, 1 - ((limit - cost) / (double)current));
         var wait = (until - fraction) * MinuteMs;
         return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait)));
     }
