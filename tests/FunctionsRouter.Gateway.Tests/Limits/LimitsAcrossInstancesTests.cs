@@ -39,8 +39,8 @@ public sealed class LimitsAcrossInstancesTests(IntegrationFixture fixture)
             await b.WaitForRoundAsync(roundsB);
         }
 
-        // README: over a per-minute limit by at most (N − 1) × what one instance admits in one sync interval.
-        var bound = (2 - 1) * PerInstancePerInterval;
+        // README: over by at most (N − 1) × what one instance admits within two sync intervals (D).
+        var bound = (2 - 1) * 2 * PerInstancePerInterval;
         Assert.InRange(admitted, Limit, Limit + bound);
         Assert.InRange(admitted, Limit, (2 * Rounds * PerInstancePerInterval) - 1); // Far below what two separate limits would admit.
 

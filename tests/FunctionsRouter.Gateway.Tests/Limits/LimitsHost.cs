@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Azure.Data.Tables;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
@@ -119,28 +117,8 @@ internal sealed class LimitsHost : IAsyncDisposable
         return SendAsync(HttpMethod.Post, "/api/v1/chat/completions", body, [("api-key", key), .. headers]);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, params (string Name, string Value)[] headers)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        foreach (var (name, value) in headers)
-        {
-            if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Headers.Authorization = AuthenticationHeaderValue.Parse(value);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        return await Gateway.Http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, params (string Name, string Value)[] headers) =>
+        AdmissionHost.SendAsync(Gateway.Http, method, path, body, headers);
 
     /// <summary>Advances the clock past one sync interval and waits (bounded) until the sync has run a round.</summary>
     public async Task SyncAsync()
