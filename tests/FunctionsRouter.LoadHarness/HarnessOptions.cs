@@ -47,6 +47,13 @@ internal sealed class HarnessOptions
     /// </summary>
     public bool AzuriteNice { get; private set; } = true;
 
+    /// <summary>
+    /// Gives the harness's caller limits on every dimension and an alias limit, all far above what a run sends, so every
+    /// request pays the limits stage (token estimate, two counters, headers, settlement) and the count sync runs
+    /// against Azurite, without a refusal. Default off.
+    /// </summary>
+    public bool LimitedCaller { get; private set; }
+
     /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
     public bool ServeGateway { get; private set; }
 
@@ -68,6 +75,7 @@ internal sealed class HarnessOptions
           --usage-log on|off          gateway renders each usage record's log event, Information (on)
           --azurite-nice on|off       Azurite (the usage table) at idle CPU priority, as a remote service would be (on)
           --usage-ledger on|off       experiment: off drops usage records instead of queueing them for the table (on)
+          --limited-caller on|off     the caller has limits (never reached): every request pays the limits stage (off)
         """;
 
     /// <summary>Parses the switches; <see langword="null"/> with <paramref name="error"/> set when one is wrong.</summary>
@@ -111,6 +119,7 @@ internal sealed class HarnessOptions
                 case "--usage-log" when value is "on" or "off": options.UsageLog = value == "on"; break;
                 case "--azurite-nice" when value is "on" or "off": options.AzuriteNice = value == "on"; break;
                 case "--usage-ledger" when value is "on" or "off": options.UsageLedger = value == "on"; break;
+                case "--limited-caller" when value is "on" or "off": options.LimitedCaller = value == "on"; break;
                 default: error = $"Unknown option or value: {name} {value}"; break;
             }
 
