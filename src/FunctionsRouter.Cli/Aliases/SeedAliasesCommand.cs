@@ -50,15 +50,16 @@ internal static class SeedAliasesCommand
         return command;
     }
 
-    private static Func<Azure.Data.Tables.TableClient, CancellationToken, Task<CommandOutput>>? Prepare(CommandInvocation invocation, List<string> problems)
+    private static Func<CommandTables, CancellationToken, Task<CommandOutput>>? Prepare(CommandInvocation invocation, List<string> problems)
     {
         if (SeedAliasesSettings.Read(invocation.Settings, problems) is not { } settings)
         {
             return null;
         }
 
-        return async (table, cancellationToken) =>
+        return async (tables, cancellationToken) =>
         {
+            var table = tables.Table;
             if (settings.DeploymentNames.Count == 0)
             {
                 return CommandOutput.Create(new AliasSeedView(table.Name, []), CliJsonContext.Default.AliasSeedView, "No model deployments given: no alias to seed.");

@@ -29,7 +29,14 @@ internal static class CallersCommand
                 (TableNameKey, CallerTable.DefaultName),
                 [],
                 (invocation, problems) => prepare(parse, problems) is { } run
-                    ? (table, ct) => run(new CallerOperations(new CallerRowStore(table), context.Time, new NotesLogger(context.Error)), ct)
+                    ? (tables, ct) => run(
+                        new CallerOperations(
+                            new CallerRowStore(tables.Table),
+                            tables.Audit(invocation.Settings),
+                            CliActor.Create(),
+                            context.Time,
+                            new NotesLogger(context.Error)),
+                        ct)
                     : null,
                 cancellationToken));
             callers.Subcommands.Add(command);

@@ -16,7 +16,7 @@ internal static class CommandRunner
     /// Reads and checks the command's arguments, adding each problem to <paramref name="problems"/>; returns what to do
     /// against the table when there is none.
     /// </summary>
-    public delegate Func<TableClient, CancellationToken, Task<CommandOutput>>? Prepare(CommandInvocation invocation, List<string> problems);
+    public delegate Func<CommandTables, CancellationToken, Task<CommandOutput>>? Prepare(CommandInvocation invocation, List<string> problems);
 
     public static async Task<int> RunAsync(
         CliContext context,
@@ -46,7 +46,10 @@ internal static class CommandRunner
         var networkTimeout = context.NetworkTimeout ?? TableClients.DefaultNetworkTimeout;
         try
         {
-            var output = await run(TableClients.Create(tableSettings, networkTimeout), cancellationToken);
+            var tables = new CommandTables(
+                TableClients.Create(tableSettings, networkTimeout),
+                name => TableClients.Create(tableSettings with { TableName = name }, networkTimeout));
+            var output = await run(tables, cancellationToken);
             await context.Output.WriteLineAsync(invocation.Json ? output.Json : output.Text);
             return CliExitCodes.Succeeded;
         }

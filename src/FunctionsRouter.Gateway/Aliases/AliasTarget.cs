@@ -16,6 +16,9 @@ namespace FunctionsRouter.Gateway.Aliases;
 /// <param name="Weight">Share within a priority group.</param>
 public sealed record AliasTarget(string Alias, string Name, string Deployment, string Endpoint, bool Enabled, int Priority, int Weight)
 {
+    /// <summary>What the deployment charges per million tokens; <see langword="null"/> when the row names no price (no cost is computed).</summary>
+    public TargetPrice? Price { get; init; }
+
     /// <summary>The deployment as a JSON string literal, quotes included, ready to splice into a request body.</summary>
     internal byte[] DeploymentJson { get; } = EncodeJsonString(Deployment);
 

@@ -197,6 +197,11 @@ internal sealed class TableAliasCatalog : IAliasCatalog
         var skipped = 0;
         await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            if (AliasRowReader.IsVersionRow(row))
+            {
+                continue; // The alias's version (management API), not a target.
+            }
+
             if (!AliasRowReader.TryRead(row, out var target, out var problem))
             {
                 skipped++;

@@ -29,6 +29,7 @@ public sealed class CallerAdmission
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _allowAnonymous;
+    private readonly string _adminRole;
 
     internal CallerAdmission(
         ICallerStore store,
@@ -55,13 +56,40 @@ public sealed class CallerAdmission
         _time = time;
         _logger = logger;
         _allowAnonymous = settings.AllowAnonymous;
+        _adminRole = settings.Entra.AdminRole;
     }
 
     /// <summary>
     /// Admits the request or answers it: a CORS preflight (204), or a refusal in the gateway's error shape.
     /// </summary>
     /// <returns>The caller; <see langword="null"/> when the request has been answered and nothing else is to be done.</returns>
-    public async ValueTask<CallerIdentity?> AdmitAsync(HttpContext context)
+    public ValueTask<CallerIdentity?> AdmitAsync(HttpContext context) => AdmitAsync(context, _allowAnonymous);
+
+    /// <summary>
+    /// Admission of a management route (<c>/api/manage/…</c>): the same checks, then the caller must be an admin (its
+    /// caller row or an app-role grant says <c>Admin</c>, or its token carries <c>Router__Entra__AdminRole</c>). No
+    /// credential is 401 even where anonymous callers are allowed; a caller that is not an admin, 403
+    /// <c>admin_required</c>. An admitted call is logged with the caller id.
+    /// </summary>
+    /// <returns>The admin; <see langword="null"/> when the request has been answered and nothing else is to be done.</returns>
+    public async ValueTask<CallerIdentity?> AdmitAdminAsync(HttpContext context)
+    {
+        var caller = await AdmitAsync(context, allowAnonymous: false).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return null;
+        }
+
+        if (!caller.IsAdmin)
+        {
+            return await RefuseAsync(context, AdminRequired, caller.Id).ConfigureAwait(false);
+        }
+
+        GatewayLog.AdminCallAdmitted(_logger, caller.Id, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+        return caller;
+    }
+
+    private async ValueTask<CallerIdentity?> AdmitAsync(HttpContext context, bool allowAnonymous)
     {
         if (_cors.Apply(context))
         {
@@ -80,7 +108,7 @@ public sealed class CallerAdmission
         var authorization = headers.Authorization;
         if (authorization.Count == 0)
         {
-            return _allowAnonymous
+            return allowAnonymous
                 ? CallerIdentity.Anonymous
                 : await RefuseAsync(context, Missing, "(no credential)").ConfigureAwait(false);
         }
@@ -118,6 +146,10 @@ public sealed class CallerAdmission
     private static Refusal Invalid { get; } = new(
         new GatewayError(GatewayErrorCode.InvalidCredentials, "The credential is not valid."),
         Realm + ", error=\"invalid_token\"");
+
+    private static Refusal AdminRequired { get; } = new(
+        new GatewayError(GatewayErrorCode.AdminRequired, "Only an admin of the gateway may use the management routes: a caller made an admin (`callers admin <id> --on`), or a token carrying the admin app role."),
+        null);
 
     private static Refusal StoreUnavailable { get; } = new(
         new GatewayError(GatewayErrorCode.CallerStoreUnavailable, "Callers cannot be looked up right now; try again shortly."),
@@ -187,17 +219,22 @@ public sealed class CallerAdmission
             return await RefuseAsync(context, StoreUnavailable, principal.CallerId).ConfigureAwait(false);
         }
 
+        var adminByRole = HasAdminRole(principal);
         if (registered is { Record.Kind: CallerKind.Principal })
         {
-            return registered.Record.IsActive(now)
-                ? registered.Identity
-                : await RefuseAsync(context, InvalidToken("The caller is disabled or expired."), principal.CallerId).ConfigureAwait(false);
+            if (!registered.Record.IsActive(now))
+            {
+                return await RefuseAsync(context, InvalidToken("The caller is disabled or expired."), principal.CallerId).ConfigureAwait(false);
+            }
+
+            return adminByRole && !registered.Identity.IsAdmin ? registered.Identity with { IsAdmin = true } : registered.Identity;
         }
 
         // No row for the principal itself: its app roles may be granted (every user with role Router.Chat, say).
         AliasAccess? access = null;
         string? name = null;
         List<Limits.LimitBudget>? budgets = null; // Each limited role row binds the principal, counted per principal.
+        var admin = adminByRole;
         foreach (var role in principal.Roles)
         {
             if (!CallerTable.IsValidRole(role))
@@ -219,7 +256,15 @@ public sealed class CallerAdmission
                 {
                     (budgets ??= []).Add(new Limits.LimitBudget(Limits.LimitBudget.ForRolePrincipal(grant.Record.Id, principal.CallerId), grant.Record.Limits));
                 }
+
+                admin |= grant.Record.IsAdmin;
             }
+        }
+
+        if (access is null && adminByRole)
+        {
+            // The admin app role alone: an admin of the gateway, with no alias of its own until one is granted.
+            access = AliasAccess.None;
         }
 
         if (access is null)
@@ -228,7 +273,20 @@ public sealed class CallerAdmission
             return await RefuseAsync(context, new Refusal(error, null), principal.CallerId).ConfigureAwait(false);
         }
 
-        return new CallerIdentity(principal.CallerId, CallerIdentity.EntraKind) { Access = access, Name = name, Limits = budgets?.ToArray() };
+        return new CallerIdentity(principal.CallerId, CallerIdentity.EntraKind) { Access = access, Name = name, IsAdmin = admin, Limits = budgets?.ToArray() };
+    }
+
+    private bool HasAdminRole(EntraPrincipal principal)
+    {
+        foreach (var role in principal.Roles)
+        {
+            if (string.Equals(role, _adminRole, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Refusal InvalidToken(string problem) => new(

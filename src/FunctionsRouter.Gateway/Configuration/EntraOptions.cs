@@ -28,6 +28,13 @@ public sealed class EntraOptions
     /// <value>Default 1 minute; up to 5 minutes.</value>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The app role that makes a token's bearer an admin of the gateway (<c>Router__Entra__AdminRole</c>): it may use the
+    /// management routes (<c>/api/manage/…</c>) even with no caller row of its own.
+    /// </summary>
+    /// <value>Default <c>Router.Admin</c>; letters, digits, <c>-</c>, <c>_</c>, <c>.</c>, at most 120 characters.</value>
+    public string AdminRole { get; set; } = "Router.Admin";
+
     public bool IsEnabled => !string.IsNullOrWhiteSpace(TenantId);
 
     /// <summary>The audiences, split and trimmed.</summary>

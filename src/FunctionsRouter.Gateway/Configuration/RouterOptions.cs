@@ -83,6 +83,15 @@ public sealed class RouterOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan UsageBatchLinger { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The currency of the prices on alias targets, and so of every cost in usage rows and reports (<c>Router__Currency</c>).
+    /// The gateway converts nothing: it names the currency the admins wrote the prices in.
+    /// </summary>
+    /// <value>Default <c>USD</c>; an ISO 4217 code, three capital letters.</value>
+    [Required]
+    [RegularExpression("^[A-Z]{3}$", ErrorMessage = "Router__Currency must be an ISO 4217 currency code: three capital letters, such as USD or EUR.")]
+    public string Currency { get; set; } = "USD";
+
     /// <summary>The shared table of deployment cooldowns and open circuits (<c>Router__HealthTable</c>).</summary>
     /// <value>Default <c>DeploymentHealth</c>.</value>
     [Required]
@@ -167,6 +176,22 @@ public sealed class RouterOptions
     /// <value>Default <c>Callers</c>.</value>
     [Required]
     public string CallerTable { get; set; } = Callers.CallerTable.DefaultName;
+
+    /// <summary>
+    /// The audit trail of management changes to aliases and callers (<c>Router__AuditTable</c>): who, when, the request
+    /// id, before and after (see <see cref="Management.AuditStore"/>).
+    /// </summary>
+    /// <value>Default <c>AliasAudit</c>.</value>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Router__AuditTable must be 3-63 letters and digits, starting with a letter.")]
+    public string AuditTable { get; set; } = Management.AuditStore.DefaultName;
+
+    /// <summary>
+    /// The longest a management call (<c>/api/manage/…</c>) may spend on Table Storage, all its reads and writes together
+    /// (<c>Router__ManagementTimeout</c>); past it the call answers 503 <c>management_store_unavailable</c>.
+    /// </summary>
+    /// <value>Default 30 seconds; from 1 second to 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan ManagementTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a caller or key read from the caller table is trusted (<c>Router__CallerCacheTtl</c>): a change to a caller

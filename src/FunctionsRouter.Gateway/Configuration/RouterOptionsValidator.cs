@@ -98,6 +98,11 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
         {
             failures.Add("Router__Entra__ClockSkew must be between 00:00:00 and 00:05:00.");
         }
+
+        if (!Callers.CallerTable.IsValidRole(entra.AdminRole))
+        {
+            failures.Add($"Router__Entra__AdminRole '{entra.AdminRole}' is not an app role value (1 to {Callers.CallerTable.MaxRoleLength} letters, digits, '-', '_' or '.').");
+        }
     }
 
     private static void ValidateCors(CorsOptions cors, List<string> failures)

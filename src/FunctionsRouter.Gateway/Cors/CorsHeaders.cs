@@ -18,11 +18,11 @@ internal sealed class CorsHeaders
 {
     /// <summary>What a page may read from an answer: the gateway's own headers and the rate-limit state it relays.</summary>
     internal const string ExposedHeaders =
-        "x-request-id, x-router-alias, x-router-deployment, x-router-attempts, retry-after, retry-after-ms, server-timing, " +
+        "x-request-id, x-router-alias, x-router-deployment, x-router-attempts, retry-after, retry-after-ms, server-timing, etag, " +
         "x-ms-error-code, apim-request-id, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, " +
         "x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens";
 
-    private const string AllowedMethods = "GET, POST, DELETE, OPTIONS";
+    private const string AllowedMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
     private static readonly StringValues Exposed = new(ExposedHeaders);
     private static readonly StringValues Methods = new(AllowedMethods);
     private static readonly StringValues VaryOrigin = new("Origin");

@@ -70,4 +70,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(4004, LogLevel.Warning, "Token issuer metadata {Address} could not be read; keys cached: {HasCached}.")]
     public static partial void TokenKeysUnavailable(ILogger logger, string address, bool hasCached, Exception exception);
+
+    [LoggerMessage(4005, LogLevel.Information, "Admin call by {Caller}: {Method} {Path}.")]
+    public static partial void AdminCallAdmitted(ILogger logger, string caller, string method, string path);
 }

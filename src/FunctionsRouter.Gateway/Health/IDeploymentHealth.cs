@@ -17,6 +17,9 @@ public interface IDeploymentHealth
     /// <param name="until">When it comes back; meaningful only when the answer is <see langword="true"/>.</param>
     bool IsCoolingDown(AliasTarget target, DateTimeOffset now, out DateTimeOffset until);
 
+    /// <summary>What this instance knows of the deployment's cooldown or circuit at <paramref name="now"/>, changing nothing (no probe is taken).</summary>
+    DeploymentState GetState(AliasTarget target, DateTimeOffset now);
+
     /// <summary>The deployment answered (anything but a failure): its run of failures ends, and an open circuit closes.</summary>
     void ReportSuccess(AliasTarget target);
 

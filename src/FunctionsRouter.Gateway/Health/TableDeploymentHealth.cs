@@ -139,6 +139,28 @@ internal sealed class TableDeploymentHealth : IDeploymentHealth, IDisposable
         return true;
     }
 
+    public DeploymentState GetState(AliasTarget target, DateTimeOffset now)
+    {
+        var key = target.HealthKey;
+        DateTimeOffset? local = null, circuit = null, shared = null;
+        var sharedCircuit = false;
+        if (_local.TryGetValue(key, out var state))
+        {
+            var until = Volatile.Read(ref state.BlockedUntilTicks);
+            var circuitUntil = Volatile.Read(ref state.CircuitUntilTicks);
+            local = until > now.UtcTicks ? new DateTimeOffset(until, TimeSpan.Zero) : null;
+            circuit = circuitUntil > now.UtcTicks ? new DateTimeOffset(circuitUntil, TimeSpan.Zero) : null;
+        }
+
+        if (Volatile.Read(ref _shared).TryGetValue(key, out var block) && block.UntilTicks > now.UtcTicks)
+        {
+            shared = new DateTimeOffset(block.UntilTicks, TimeSpan.Zero);
+            sharedCircuit = block.IsCircuit;
+        }
+
+        return new DeploymentState(local, circuit, shared, sharedCircuit);
+    }
+
     public void ReportSuccess(AliasTarget target)
     {
         var key = target.HealthKey;

@@ -9,6 +9,7 @@ using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
 using FunctionsRouter.Gateway.Limits;
+using FunctionsRouter.Gateway.Management;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
@@ -186,6 +187,38 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayRequestHandler>>()));
         services.TryAddSingleton<ModelListHandler>();
+
+        // Management (/api/manage/…): the same operations as the command line's, behind admin-only admission.
+        services.TryAddSingleton(sp => new ManagementExchange(
+            sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.ManagementTimeout,
+            sp.GetRequiredService<ILogger<ManagementExchange>>()));
+        services.TryAddSingleton(sp => new AuditStore(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.AuditTable)));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new AliasManagementHandler(
+                sp.GetRequiredService<ManagementExchange>(),
+                new AliasOperations(
+                    new AliasRowStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(options.AliasTable)),
+                    sp.GetRequiredService<AuditStore>(),
+                    [.. options.Endpoints.Keys],
+                    sp.GetRequiredService<IAliasCatalog>(),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<AliasOperations>>()));
+        });
+        services.TryAddSingleton(sp => new CallerManagementHandler(
+            sp.GetRequiredService<ManagementExchange>(),
+            new CallerRowStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.CallerTable)),
+            sp.GetRequiredService<AuditStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CallerManagementHandler>>()));
+        services.TryAddSingleton(sp => new DeploymentListHandler(
+            sp.GetRequiredService<ManagementExchange>(),
+            sp.GetRequiredService<IAliasCatalog>(),
+            sp.GetRequiredService<IDeploymentHealth>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using FunctionsRouter.Gateway.Callers;
+using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Limits;
 using Microsoft.Extensions.Logging;
@@ -10,10 +12,22 @@ namespace FunctionsRouter.Gateway.Management;
 /// Every change to the caller table, once, for every surface (the command line's <c>callers …</c> and the
 /// <c>/api/manage/callers</c> routes), with its arguments already checked. Writes are ordered so that a failure part-way
 /// leaves nothing usable half-made: a new caller's key row is written last (and the caller row removed again if it
-/// fails), a rotation's new key before the old ones stop, a deletion's keys before the caller.
+/// fails), a rotation's new key before the old ones stop, a deletion's keys before the caller. Each change appends an
+/// entry to the audit trail (<see cref="AuditStore"/>, entity <c>caller:&lt;id&gt;</c>) with the caller before and after
+/// (never a key or a hash).
 /// </summary>
-internal sealed class CallerOperations(CallerRowStore store, TimeProvider time, ILogger logger)
+/// <param name="store">The caller table.</param>
+/// <param name="audit">The audit trail.</param>
+/// <param name="actor">Who makes the changes.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">Where a caller row left behind, or an audit entry not written, is reported.</param>
+internal sealed class CallerOperations(CallerRowStore store, AuditStore audit, ManagementActor actor, TimeProvider time, ILogger logger)
 {
+    public const string CreateAction = "create";
+    public const string UpdateAction = "update";
+    public const string DeleteAction = "delete";
+    public const string RotateAction = "rotate";
+
     public string TableName => store.TableName;
 
     /// <summary>A new key caller (id of 16 random hex digits) and its first key, returned once.</summary>
@@ -35,6 +49,7 @@ internal sealed class CallerOperations(CallerRowStore store, TimeProvider time, 
             throw;
         }
 
+        await AuditAsync(caller.Id, CreateAction, null, CallerView.From(caller, now), cancellationToken).ConfigureAwait(false);
         return new IssuedKeyView(caller.Id, caller.Name, key);
     }
 
@@ -122,6 +137,7 @@ internal sealed class CallerOperations(CallerRowStore store, TimeProvider time, 
             await store.DeleteCallerAsync(caller, cancellationToken).ConfigureAwait(false);
         }
 
+        await AuditAsync(id, DeleteAction, caller is null ? null : CallerView.From(caller.Value, time.GetUtcNow()), null, cancellationToken).ConfigureAwait(false);
         return new DeletedCallerView(id, Deleted: true, keys.Count);
     }
 
@@ -157,6 +173,12 @@ internal sealed class CallerOperations(CallerRowStore store, TimeProvider time, 
             }
         }
 
+        await AuditAsync(
+            id,
+            RotateAction,
+            CallerView.From(caller.Value, now, [.. earlier.Select(k => CallerKeyView.From(k.Value, now))]),
+            await GetAsync(id, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         return new IssuedKeyView(id, caller.Value.Name, key, earlier.Count, until);
     }
 
@@ -200,7 +222,9 @@ internal sealed class CallerOperations(CallerRowStore store, TimeProvider time, 
     {
         await store.CreateTableIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await store.AddCallerAsync(caller, conflictMessage, cancellationToken).ConfigureAwait(false);
-        return CallerView.From(caller, time.GetUtcNow());
+        var view = CallerView.From(caller, time.GetUtcNow());
+        await AuditAsync(caller.Id, CreateAction, null, view, cancellationToken).ConfigureAwait(false);
+        return view;
     }
 
     private async Task<CallerView> ChangeAsync(string id, Func<CallerRecord, CallerRecord> change, CancellationToken cancellationToken)
@@ -208,8 +232,35 @@ internal sealed class CallerOperations(CallerRowStore store, TimeProvider time, 
         var caller = await RequireAsync(id, cancellationToken).ConfigureAwait(false);
         var changed = change(caller.Value);
         await store.ReplaceCallerAsync(caller, changed, cancellationToken).ConfigureAwait(false);
-        return CallerView.From(changed, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var view = CallerView.From(changed, now);
+        await AuditAsync(id, UpdateAction, CallerView.From(caller.Value, now), view, cancellationToken).ConfigureAwait(false);
+        return view;
     }
+
+    /// <summary>The change is made and cannot be undone by a failed audit write: that is logged, not thrown.</summary>
+    private async Task AuditAsync(string id, string action, CallerView? before, CallerView? after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await audit.AppendAsync(
+                AuditStore.CallerEntity(id),
+                action,
+                actor,
+                time.GetUtcNow(),
+                before is null ? null : JsonSerializer.Serialize(before, ManagementJsonContext.Default.CallerView),
+                after is null ? null : JsonSerializer.Serialize(after, ManagementJsonContext.Default.CallerView),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TableStorageFailures.IsStorageFailure(ex))
+        {
+            ManagementLog.AuditWriteFailed(logger, AuditStore.CallerEntity(id), action, actor.CallerId, actor.RequestId, ex);
+        }
+    }
+
+    /// <summary>The caller's changes, newest first, a page at a time.</summary>
+    public Task<AuditPageView> HistoryAsync(string id, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        audit.ReadAsync(AuditStore.CallerEntity(id), pageSize, continuationToken, cancellationToken);
 
     private async Task<StoredRow<CallerRecord>> RequireAsync(string id, CancellationToken cancellationToken) =>
         await store.GetCallerAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);

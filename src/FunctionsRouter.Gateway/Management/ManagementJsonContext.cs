@@ -9,4 +9,13 @@ namespace FunctionsRouter.Gateway.Management;
 [JsonSerializable(typeof(CallerListView))]
 [JsonSerializable(typeof(IssuedKeyView))]
 [JsonSerializable(typeof(DeletedCallerView))]
+[JsonSerializable(typeof(AliasView))]
+[JsonSerializable(typeof(AliasListView))]
+[JsonSerializable(typeof(AliasDefinition))]
+[JsonSerializable(typeof(IReadOnlyList<AliasTargetView>))]
+[JsonSerializable(typeof(DeletedAliasView))]
+[JsonSerializable(typeof(AuditPageView))]
+[JsonSerializable(typeof(DeploymentListView))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 public sealed partial class ManagementJsonContext : JsonSerializerContext;

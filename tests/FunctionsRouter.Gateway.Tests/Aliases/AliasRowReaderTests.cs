@@ -201,6 +201,91 @@ public sealed class AliasRowReaderTests
         Assert.Contains("Enabled", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TryRead_NoPriceColumns_NoPrice()
+    {
+        var row = Row(("Deployment", "d"));
+
+        Assert.True(AliasRowReader.TryRead(row, out var target, out _));
+
+        Assert.Null(target!.Price);
+    }
+
+    [Fact]
+    public void TryRead_PriceColumnsAsDoubles_ReadsPrice()
+    {
+        var row = Row(("Deployment", "d"), ("InputPricePerMillion", 2.5), ("CachedInputPricePerMillion", 1.25), ("OutputPricePerMillion", 10.0));
+
+        Assert.True(AliasRowReader.TryRead(row, out var target, out var problem), problem);
+
+        Assert.Equal(new TargetPrice(2.5m, 1.25m, 10m), target!.Price);
+    }
+
+    [Fact]
+    public void TryRead_PriceColumnsAsStringsAndWholeNumbers_ReadsPrice()
+    {
+        var row = Row(("Deployment", "d"), ("InputPricePerMillion", " 0.15 "), ("CachedInputPricePerMillion", 0), ("OutputPricePerMillion", 6L));
+
+        Assert.True(AliasRowReader.TryRead(row, out var target, out var problem), problem);
+
+        Assert.Equal(new TargetPrice(0.15m, 0m, 6m), target!.Price);
+    }
+
+    [Fact]
+    public void TryRead_PriceColumnsBlank_NoPrice()
+    {
+        var row = Row(("Deployment", "d"), ("InputPricePerMillion", ""), ("CachedInputPricePerMillion", " "), ("OutputPricePerMillion", null));
+
+        Assert.True(AliasRowReader.TryRead(row, out var target, out var problem), problem);
+
+        Assert.Null(target!.Price);
+    }
+
+    public static TheoryData<object> BadPrices => new()
+    {
+        -0.5,
+        "-1",
+        "cheap",
+        "1,5",
+        double.NaN,
+        double.PositiveInfinity,
+        2e6,
+        true,
+    };
+
+    [Theory]
+    [MemberData(nameof(BadPrices))]
+    public void TryRead_BadOutputPrice_Rejected(object value)
+    {
+        var row = Row(("Deployment", "d"), ("InputPricePerMillion", 1.0), ("CachedInputPricePerMillion", 0.5), ("OutputPricePerMillion", value));
+
+        Assert.False(AliasRowReader.TryRead(row, out var target, out var problem));
+
+        Assert.Null(target);
+        Assert.Contains("OutputPricePerMillion", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryRead_NegativeInputPrice_Rejected()
+    {
+        var row = Row(("Deployment", "d"), ("InputPricePerMillion", -1.0), ("CachedInputPricePerMillion", 0.5), ("OutputPricePerMillion", 2.0));
+
+        Assert.False(AliasRowReader.TryRead(row, out _, out var problem));
+
+        Assert.Contains("InputPricePerMillion", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryRead_SomePriceColumnsMissing_RejectedNamingThem()
+    {
+        var row = Row(("Deployment", "d"), ("InputPricePerMillion", 1.0), ("OutputPricePerMillion", 2.0));
+
+        Assert.False(AliasRowReader.TryRead(row, out var target, out var problem));
+
+        Assert.Null(target);
+        Assert.Contains("missing: CachedInputPricePerMillion", problem, StringComparison.Ordinal);
+    }
+
     // Compared field by field: AliasTarget's record equality also compares its DeploymentJson array by reference.
     private static void AssertTarget(AliasTarget? target, string deployment, string endpoint, bool enabled, int priority, int weight)
     {

@@ -22,6 +22,7 @@ public sealed class RouterOptionsValidatorTests
         Assert.Equal("2025-04-01", options.Endpoints["default"].ApiVersion);
         Assert.Equal(TimeSpan.FromSeconds(30), options.AliasCacheTtl);
         Assert.Equal("ResponseAffinity", options.ResponsesTable);
+        Assert.Equal("USD", options.Currency);
     }
 
     [Theory]
@@ -40,6 +41,9 @@ public sealed class RouterOptionsValidatorTests
     [InlineData("Router:ResponsesTable", "", "ResponsesTable")]
     [InlineData("Router:ResponsesTable", "response-affinity", "Router__ResponsesTable must be 3-63 letters and digits")]
     [InlineData("Router:UsageQueueBytes", "1000", "UsageQueueBytes")]
+    [InlineData("Router:Currency", "usd", "Router__Currency must be an ISO 4217 currency code")]
+    [InlineData("Router:Currency", "EURO", "Router__Currency must be an ISO 4217 currency code")]
+    [InlineData("Router:Currency", "", "Currency")]
     public void Validate_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };

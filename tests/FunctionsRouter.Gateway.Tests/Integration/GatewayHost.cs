@@ -68,6 +68,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Router:AliasTable"] = aliasTable,
             ["Router:UsageTable"] = usageTable,
             ["Router:HealthTable"] = healthTable,
+            ["Router:AuditTable"] = azurite.CreateTableName("audit"),
             ["Router:MaxRequestBodyBytes"] = "65536",
             ["Router:UpstreamIdleTimeout"] = "00:00:02",
             ["Router:UsageBatchLinger"] = "00:00:00",
@@ -113,11 +114,11 @@ public sealed class GatewayHost : IAsyncDisposable
     /// Registers a key caller as the command line does (a caller row, and a key row holding only the key's hash) and
     /// returns its id and key.
     /// </summary>
-    public async Task<(string Id, string Key)> CreateKeyCallerAsync(string name, string aliases = "*", bool enabled = true, DateTimeOffset? expires = null, DateTimeOffset? keyExpires = null)
+    public async Task<(string Id, string Key)> CreateKeyCallerAsync(string name, string aliases = "*", bool enabled = true, DateTimeOffset? expires = null, DateTimeOffset? keyExpires = null, bool admin = false)
     {
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         Assert.True(AliasAccess.TryParse(aliases, out var access, out _));
-        await Callers.UpsertEntityAsync(new CallerRecord(id, CallerKind.Key, name, enabled, expires, access, null, DateTimeOffset.UtcNow).ToEntity());
+        await Callers.UpsertEntityAsync(new CallerRecord(id, CallerKind.Key, name, enabled, expires, access, null, DateTimeOffset.UtcNow) { IsAdmin = admin }.ToEntity());
         var key = await AddKeyAsync(id, keyExpires);
         return (id, key);
     }
@@ -132,13 +133,13 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Registers an Entra principal (by object id) or an app role, as the command line does.</summary>
-    public async Task RegisterEntraAsync(CallerKind kind, string subject, string aliases = "*", bool enabled = true)
+    public async Task RegisterEntraAsync(CallerKind kind, string subject, string aliases = "*", bool enabled = true, bool admin = false)
     {
         Assert.True(AliasAccess.TryParse(aliases, out var access, out _));
         var id = kind == CallerKind.Principal
             ? CallerTable.PrincipalId(Guid.Parse(subject))
             : CallerTable.RoleId(subject);
-        await Callers.UpsertEntityAsync(new CallerRecord(id, kind, "entra " + subject, enabled, null, access, subject, DateTimeOffset.UtcNow).ToEntity());
+        await Callers.UpsertEntityAsync(new CallerRecord(id, kind, "entra " + subject, enabled, null, access, subject, DateTimeOffset.UtcNow) { IsAdmin = admin }.ToEntity());
     }
 
     /// <summary>Waits (the ledger writes off the request path) for the usage rows of a request id.</summary>

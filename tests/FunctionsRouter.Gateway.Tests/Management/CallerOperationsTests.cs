@@ -18,7 +18,8 @@ public sealed class CallerOperationsTests(IntegrationFixture fixture)
         var tableName = Azurite.CreateTableName("half");
         var table = new KeyRowRefusingTableClient(Azurite.CreateServiceClient().GetTableClient(tableName));
         var log = new LogCapture();
-        var operations = new CallerOperations(new CallerRowStore(table), TimeProvider.System, log.CreateLogger("test"));
+        var audit = new AuditStore(Azurite.CreateServiceClient().GetTableClient(Azurite.CreateTableName("audit")));
+        var operations = new CallerOperations(new CallerRowStore(table), audit, new ManagementActor("test", "r1"), TimeProvider.System, log.CreateLogger("test"));
 
         var error = await Assert.ThrowsAsync<RequestFailedException>(
             () => operations.CreateAsync("svc", AliasAccess.All, expires: null, admin: false, CancellationToken.None));
