@@ -51,6 +51,40 @@ public sealed class LimitsAcrossInstancesTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task DailyQuota_SurvivesARestart_TheNewInstanceHoldsItFromItsFirstSync()
+    {
+        var time = LimitsHost.NewClock();
+        string id, key, callerTable, countTable;
+        await using (var first = await LimitsHost.StartAsync(fixture, time))
+        {
+            (id, key) = await first.CreateLimitedCallerAsync("""{"tokensPerDay":30}""");
+            (callerTable, countTable) = (first.CallerTableName, first.CountTableName);
+            for (var i = 0; i < 2; i++)
+            {
+                using var admitted = await first.ChatAsync(key, headers: ("x-request-id", "limits-restart-" + i));
+                Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+                await first.Gateway.WaitForUsageAsync("limits-restart-" + i); // 18 each, really: the quota is spent.
+            }
+        } // Stopping writes what it had not merged yet.
+
+        await using var second = await LimitsHost.StartAsync(fixture, time, callerTable, countTable);
+        var day = LimitWindows.Day(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var row = (await second.Counts.GetEntityAsync<TableEntity>("key:" + id, LimitCountKeys.RowKey("*", LimitBucketKind.Day, day))).Value;
+        Assert.Equal(36, row.GetInt64(LimitCountKeys.TokensColumn));
+
+        // README: a new instance decides on its own counts until its first sync has read the shared ones.
+        using (var beforeSync = await second.ChatAsync(key))
+        {
+            Assert.Equal(HttpStatusCode.OK, beforeSync.StatusCode);
+        }
+
+        await second.SyncAsync();
+        using var refused = await second.ChatAsync(key);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("insufficient_quota", (await Callers.AdmissionHost.ErrorOf(refused)).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task CountTableOutage_StillServingOnLocalLimits_LoggedOncePerRound_MergedWhenBack()
     {
         var countTable = "lcount" + Guid.NewGuid().ToString("N")[..12];
