@@ -53,13 +53,15 @@ var tags = { 'azd-env-name': environmentName }
 var serviceName = 'api'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
-// The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable and
-// Router__CallerTable, Router__ResponsesTable and Router__Limits__CountTable.
+// The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable,
+// Router__CallerTable, Router__ResponsesTable, Router__AuditTable (the management API's audit trail) and
+// Router__Limits__CountTable (caller limits across instances).
 var aliasTableName = 'ModelAliases'
 var usageTableName = 'UsageRecords'
 var healthTableName = 'DeploymentHealth'
 var callerTableName = 'Callers'
 var responsesTableName = 'ResponseAffinity'
+var auditTableName = 'AliasAudit'
 var limitCountTableName = 'CallerUsageCounts'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -87,7 +89,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
-    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName, limitCountTableName]
+    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName, auditTableName, limitCountTableName]
   }
 }
 
@@ -157,6 +159,7 @@ module functionApp 'modules/function-app.bicep' = {
     healthTableName: healthTableName
     callerTableName: callerTableName
     responsesTableName: responsesTableName
+    auditTableName: auditTableName
     limitCountTableName: limitCountTableName
     corsAllowedOrigins: corsAllowedOrigins
     entraTenantId: tenant().tenantId
@@ -179,5 +182,6 @@ output AZURE_AI_SERVICES_ENDPOINT string = aiServices.outputs.modelsEndpoint
 output AZURE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_ALIAS_TABLE string = aliasTableName
 output AZURE_CALLER_TABLE string = callerTableName
+output AZURE_AUDIT_TABLE string = auditTableName
 // Comma-separated, for the postprovision hook (aliases are seeded from it).
 output AZURE_AI_DEPLOYMENT_NAMES string = join(aiServices.outputs.deploymentNames, ',')

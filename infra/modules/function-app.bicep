@@ -56,6 +56,9 @@ param callerTableName string
 @description('Table of response affinity (which deployment holds each stored response).')
 param responsesTableName string
 
+@description('Audit trail of management changes to aliases and callers.')
+param auditTableName string
+
 @description('Table of the request and token counts that caller limits are held to across instances.')
 param limitCountTableName string
 
@@ -170,6 +173,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__CallerTable'
           value: callerTableName
+        }
+        {
+          name: 'Router__AuditTable'
+          value: auditTableName
         }
         // Callers: gateway keys always; Entra ID tokens only once an audience is given (the tenant alone would not start).
         {

@@ -1,5 +1,4 @@
 using FunctionsRouter.Gateway.Forwarding;
-using FunctionsRouter.Gateway.Management;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
 using Microsoft.AspNetCore.Builder;
@@ -43,31 +42,6 @@ public static class GatewayEndpointRouteBuilderExtensions
         return group;
     }
 
-    /// <summary>The management routes (<c>/manage/…</c>), as the Functions app's <c>Management*</c> functions expose them.</summary>
-    private static void MapFunctionsRouterManagement(this RouteGroupBuilder group)
-    {
-        group.MapMethods("/manage/aliases", GetMethods, (HttpContext context) => Aliases(context).ListAsync(context));
-        group.MapMethods("/manage/aliases/{alias}", GetMethods, (HttpContext context, string alias) => Aliases(context).GetAsync(context, alias));
-        group.MapMethods("/manage/aliases/{alias}", ["PUT"], (HttpContext context, string alias) => Aliases(context).PutAsync(context, alias));
-        group.MapMethods("/manage/aliases/{alias}", DeleteMethods, (HttpContext context, string alias) => Aliases(context).DeleteAsync(context, alias));
-        group.MapMethods("/manage/aliases/{alias}/history", GetMethods, (HttpContext context, string alias) => Aliases(context).HistoryAsync(context, alias));
-
-        group.MapMethods("/manage/callers", GetMethods, (HttpContext context) => Callers(context).ListAsync(context));
-        group.MapMethods("/manage/callers", ["POST"], (HttpContext context) => Callers(context).CreateAsync(context));
-        group.MapMethods("/manage/callers/{id}", GetMethods, (HttpContext context, string id) => Callers(context).GetAsync(context, id));
-        group.MapMethods("/manage/callers/{id}", ["PATCH"], (HttpContext context, string id) => Callers(context).UpdateAsync(context, id));
-        group.MapMethods("/manage/callers/{id}", DeleteMethods, (HttpContext context, string id) => Callers(context).DeleteAsync(context, id));
-        group.MapMethods("/manage/callers/{id}/disable", PostMethods, (HttpContext context, string id) => Callers(context).SetEnabledAsync(context, id, enabled: false));
-        group.MapMethods("/manage/callers/{id}/enable", PostMethods, (HttpContext context, string id) => Callers(context).SetEnabledAsync(context, id, enabled: true));
-        group.MapMethods("/manage/callers/{id}/rotate", PostMethods, (HttpContext context, string id) => Callers(context).RotateAsync(context, id));
-        group.MapMethods("/manage/callers/{id}/history", GetMethods, (HttpContext context, string id) => Callers(context).HistoryAsync(context, id));
-
-        group.MapMethods("/manage/deployments", GetMethods, (HttpContext context) => context.RequestServices.GetRequiredService<DeploymentListHandler>().ListAsync(context));
-    }
-
-    private static AliasManagementHandler Aliases(HttpContext context) => context.RequestServices.GetRequiredService<AliasManagementHandler>();
-
-    private static CallerManagementHandler Callers(HttpContext context) => context.RequestServices.GetRequiredService<CallerManagementHandler>();
 
     private static readonly string[] PostMethods = ["POST", "OPTIONS"];
     private static readonly string[] GetMethods = ["GET", "OPTIONS"];

@@ -219,6 +219,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IAliasCatalog>(),
             sp.GetRequiredService<IDeploymentHealth>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ManagementOpenApiDocument>();
+        services.TryAddSingleton(sp => new ManagementOpenApiHandler(sp.GetRequiredService<ManagementExchange>(), sp.GetRequiredService<ManagementOpenApiDocument>()));
         return services;
     }
 }

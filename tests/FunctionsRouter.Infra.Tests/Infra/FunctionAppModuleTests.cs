@@ -64,6 +64,7 @@ public sealed class FunctionAppModuleTests(MainTemplateFixture main)
     [InlineData("Router__UsageTable", "[parameters('usageTableName')]")]
     [InlineData("Router__HealthTable", "[parameters('healthTableName')]")]
     [InlineData("Router__CallerTable", "[parameters('callerTableName')]")]
+    [InlineData("Router__AuditTable", "[parameters('auditTableName')]")]
     [InlineData("Router__Cors__AllowedOrigins", "[join(parameters('corsAllowedOrigins'), ',')]")]
     [InlineData("Router__Entra__Audience", "[parameters('entraAudience')]")]
     [InlineData("Router__Entra__TenantId", "[if(empty(parameters('entraAudience')), '', parameters('entraTenantId'))]")]

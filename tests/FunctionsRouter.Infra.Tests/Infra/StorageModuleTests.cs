@@ -40,13 +40,14 @@ public sealed class StorageModuleTests(MainTemplateFixture main)
 
         Assert.Equal("[length(parameters('tableNames'))]", ArmTemplate.GetString(tables.At("copy.count")));
         Assert.Equal(
-            ["[variables('aliasTableName')]", "[variables('usageTableName')]", "[variables('healthTableName')]", "[variables('callerTableName')]", "[variables('responsesTableName')]", "[variables('limitCountTableName')]"],
+            ["[variables('aliasTableName')]", "[variables('usageTableName')]", "[variables('healthTableName')]", "[variables('callerTableName')]", "[variables('responsesTableName')]", "[variables('auditTableName')]", "[variables('limitCountTableName')]"],
             tableNames.Select(ArmTemplate.GetString));
         Assert.Equal("ModelAliases", ArmTemplate.GetString(variables["aliasTableName"]));
         Assert.Equal("UsageRecords", ArmTemplate.GetString(variables["usageTableName"]));
         Assert.Equal("DeploymentHealth", ArmTemplate.GetString(variables["healthTableName"]));
         Assert.Equal("Callers", ArmTemplate.GetString(variables["callerTableName"]));
         Assert.Equal("ResponseAffinity", ArmTemplate.GetString(variables["responsesTableName"]));
+        Assert.Equal("AliasAudit", ArmTemplate.GetString(variables["auditTableName"]));
         Assert.Equal("CallerUsageCounts", ArmTemplate.GetString(variables["limitCountTableName"]));
     }
 }

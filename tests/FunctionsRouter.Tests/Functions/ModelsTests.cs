@@ -38,7 +38,11 @@ public sealed class ModelsTests
 
         Assert.Equal(
             [
-                "health", "models/chat/completions", "models/embeddings", "openai/deployments/{alias}/chat/completions", "openai/deployments/{alias}/embeddings",
+                "health",
+                "manage/aliases", "manage/aliases/{alias}", "manage/aliases/{alias}", "manage/aliases/{alias}", "manage/aliases/{alias}/history",
+                "manage/callers", "manage/callers", "manage/callers/{id}", "manage/callers/{id}", "manage/callers/{id}", "manage/callers/{id}/disable",
+                "manage/callers/{id}/enable", "manage/callers/{id}/history", "manage/callers/{id}/rotate", "manage/deployments", "manage/openapi.json",
+                "models/chat/completions", "models/embeddings", "openai/deployments/{alias}/chat/completions", "openai/deployments/{alias}/embeddings",
                 "openai/responses", "openai/responses/{id}", "openai/responses/{id}/cancel", "openai/responses/{id}/input_items",
                 "v1/chat/completions", "v1/embeddings", "v1/models", "v1/models/{alias}", "v1/responses", "v1/responses/{id}", "v1/responses/{id}/cancel", "v1/responses/{id}/input_items",
             ],
