@@ -9,7 +9,8 @@ namespace FunctionsRouter.Gateway.Limits;
 
 /// <summary>
 /// Exchanges this instance's counts with the others through the shared count table (<see cref="LimitCountKeys"/>), every
-/// <c>Router__Limits__SyncInterval</c> while some counter was used in the last two minutes or still has counts to merge:
+/// <c>Router__Limits__SyncInterval</c> while some counter was used in the last two minutes or still has counts to merge,
+/// and at once when a request has made a new counter (so that a restarted instance soon holds a spent quota):
 /// per counter, one query for its rows, then for each period with counts pending a read-modify-write under
 /// <c>If-Match</c> (retried on 412/409 with a fresh read), so that concurrent instances never lose each other's
 /// increments. What the table then holds becomes the counter's shared count. When the table cannot be reached the
@@ -59,7 +60,11 @@ internal sealed class LimitCountSync : BackgroundService
         {
             try
             {
-                await Task.Delay(_interval, _time, stoppingToken).ConfigureAwait(false);
+                // The interval, or sooner when a request made a counter: its shared counts are read at once.
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(_interval, _time, wake.Token), _counts.WaitForNewCounterAsync(wake.Token)).ConfigureAwait(false);
+                await wake.CancelAsync().ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {
@@ -82,8 +87,9 @@ internal sealed class LimitCountSync : BackgroundService
             {
                 work.Add((counter, snapshot));
             }
-            else if (counter.LastUsedMs < now.UnixMs - ForgetAfterMs)
+            else if (counter.LastUsedMs != 0 && counter.LastUsedMs < now.UnixMs - ForgetAfterMs)
             {
+                // Idle for ten minutes (one a request has only just made, not yet used, is kept).
                 _counts.Forget(counter);
             }
         }

@@ -11,10 +11,19 @@ internal sealed class LimitCounts
     private readonly ConcurrentDictionary<string, LimitCounter> _own = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string CountKey, string Alias), LimitCounter> _aliases = new(AliasKeyComparer.Instance);
 
-    public LimitCounter For(string countKey) => _own.GetOrAdd(countKey, static key => new LimitCounter(key, null));
+    private readonly SemaphoreSlim _created = new(0, 1);
+
+    public LimitCounter For(string countKey) =>
+        _own.GetOrAdd(countKey, static (key, counts) => counts.Created(new LimitCounter(key, null)), this);
 
     public LimitCounter For(string countKey, string alias) =>
-        _aliases.GetOrAdd((countKey, alias), static key => new LimitCounter(key.CountKey, key.Alias.ToLowerInvariant()));
+        _aliases.GetOrAdd((countKey, alias), static (key, counts) => counts.Created(new LimitCounter(key.CountKey, key.Alias.ToLowerInvariant())), this);
+
+    /// <summary>
+    /// Completes when a counter has been made since the last wait: the sync then reads its shared counts at once (a
+    /// restarted instance holds a spent quota after one table round trip, not one interval).
+    /// </summary>
+    public Task WaitForNewCounterAsync(CancellationToken cancellationToken) => _created.WaitAsync(cancellationToken);
 
     /// <summary>Every counter, for the sync.</summary>
     public IEnumerable<LimitCounter> All => _own.Values.Concat(_aliases.Values);
@@ -30,6 +39,23 @@ internal sealed class LimitCounts
         {
             _aliases.TryRemove(new KeyValuePair<(string, string), LimitCounter>((counter.CountKey, counter.Alias), counter));
         }
+    }
+
+    private LimitCounter Created(LimitCounter counter)
+    {
+        if (_created.CurrentCount == 0)
+        {
+            try
+            {
+                _created.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another new counter signalled first: one round reads both.
+            }
+        }
+
+        return counter;
     }
 
     /// <summary>Aliases match case-insensitively, as the catalog matches them.</summary>

@@ -51,7 +51,7 @@ public sealed class LimitsAcrossInstancesTests(IntegrationFixture fixture)
     }
 
     [Fact]
-    public async Task DailyQuota_SurvivesARestart_TheNewInstanceHoldsItFromItsFirstSync()
+    public async Task DailyQuota_SurvivesARestart_TheNewInstanceReadsItAsSoonAsTheCallerComes()
     {
         var time = LimitsHost.NewClock();
         string id, key, callerTable, countTable;
@@ -72,13 +72,13 @@ public sealed class LimitsAcrossInstancesTests(IntegrationFixture fixture)
         var row = (await second.Counts.GetEntityAsync<TableEntity>("key:" + id, LimitCountKeys.RowKey("*", LimitBucketKind.Day, day))).Value;
         Assert.Equal(36, row.GetInt64(LimitCountKeys.TokensColumn));
 
-        // README: a new instance decides on its own counts until its first sync has read the shared ones.
-        using (var beforeSync = await second.ChatAsync(key))
+        // README: the request that makes the new instance's counter wakes its sync, which reads the shared counts at once.
+        var before = second.Sync.Rounds;
+        using (await second.ChatAsync(key))
         {
-            Assert.Equal(HttpStatusCode.OK, beforeSync.StatusCode);
         }
 
-        await second.SyncAsync();
+        await second.WaitForRoundAsync(before); // The clock has not moved: this round is the wake-up, not the interval.
         using var refused = await second.ChatAsync(key);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("insufficient_quota", (await Callers.AdmissionHost.ErrorOf(refused)).GetProperty("code").GetString());
