@@ -54,8 +54,8 @@ var serviceName = 'api'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 // The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable,
-// Router__CallerTable, Router__ResponsesTable, Router__AuditTable (the management API's audit trail) and
-// Router__UsageRollupTable.
+// Router__CallerTable, Router__ResponsesTable, Router__AuditTable (the management API's audit trail),
+// Router__UsageRollupTable and Router__Limits__CountTable (caller limits across instances).
 var aliasTableName = 'ModelAliases'
 var usageTableName = 'UsageRecords'
 var healthTableName = 'DeploymentHealth'
@@ -63,6 +63,7 @@ var callerTableName = 'Callers'
 var responsesTableName = 'ResponseAffinity'
 var auditTableName = 'AliasAudit'
 var usageRollupTableName = 'UsageRollup'
+var limitCountTableName = 'CallerUsageCounts'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -89,7 +90,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
-    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName, auditTableName, usageRollupTableName]
+    tableNames: [aliasTableName, usageTableName, healthTableName, callerTableName, responsesTableName, auditTableName, usageRollupTableName, limitCountTableName]
   }
 }
 
@@ -161,6 +162,7 @@ module functionApp 'modules/function-app.bicep' = {
     responsesTableName: responsesTableName
     auditTableName: auditTableName
     usageRollupTableName: usageRollupTableName
+    limitCountTableName: limitCountTableName
     corsAllowedOrigins: corsAllowedOrigins
     entraTenantId: tenant().tenantId
     entraAudience: entraAudience

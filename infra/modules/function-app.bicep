@@ -62,6 +62,9 @@ param auditTableName string
 @description('Table of the usage rollup (requests, tokens and cost per caller, alias, deployment and UTC day) that usage reports read.')
 param usageRollupTableName string
 
+@description('Table of the request and token counts that caller limits are held to across instances.')
+param limitCountTableName string
+
 @description('Origins allowed to call the gateway from a browser; empty allows none. The gateway answers CORS itself (Router__Cors__AllowedOrigins): the platform\'s CORS would answer preflights before the gateway sees them.')
 param corsAllowedOrigins string[]
 
@@ -198,6 +201,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Router__UsageRollupTable'
           value: usageRollupTableName
+        }
+        {
+          name: 'Router__Limits__CountTable'
+          value: limitCountTableName
         }
       ]
     }

@@ -64,6 +64,13 @@ internal sealed class HarnessOptions
     /// <summary>The gateway's caller and alias cache TTL in the slow-table mode (<c>Router__CallerCacheTtl</c>, <c>Router__AliasCacheTtl</c>). Default 4.</summary>
     public int CacheTtlSeconds { get; private set; } = 4;
 
+    /// <summary>
+    /// Gives the harness's caller limits on every dimension and an alias limit, all far above what a run sends, so every
+    /// request pays the limits stage (token estimate, two counters, headers, settlement) and the count sync runs
+    /// against Azurite, without a refusal. Default off.
+    /// </summary>
+    public bool LimitedCaller { get; private set; }
+
     /// <summary>Run as the gateway child process (internal: the harness starts itself with it).</summary>
     public bool ServeGateway { get; private set; }
 
@@ -89,6 +96,7 @@ internal sealed class HarnessOptions
           --table-delays-ms A,B,...     every table call delayed by each in turn, one window each (3000,20000); then Azurite paused
           --slow-window S               measured seconds per window, longer than the cache TTL (40)
           --cache-ttl S                 the gateway's caller and alias cache TTL (4)
+          --limited-caller on|off     the caller has limits (never reached): every request pays the limits stage (off)
         """;
 
     /// <summary>Parses the switches; <see langword="null"/> with <paramref name="error"/> set when one is wrong.</summary>
@@ -136,6 +144,7 @@ internal sealed class HarnessOptions
                 case "--table-delays-ms": options.TableDelaysMs = Delays(name, value, ref error); break;
                 case "--slow-window": options.SlowWindowSeconds = Positive(name, value, ref error); break;
                 case "--cache-ttl": options.CacheTtlSeconds = Positive(name, value, ref error); break;
+                case "--limited-caller" when value is "on" or "off": options.LimitedCaller = value == "on"; break;
                 default: error = $"Unknown option or value: {name} {value}"; break;
             }
 

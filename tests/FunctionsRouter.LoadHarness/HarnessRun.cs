@@ -50,7 +50,17 @@ internal static class HarnessRun
             var key = FunctionsRouter.Gateway.Callers.CallerKeys.Create();
             var callers = azurite.CreateServiceClient().GetTableClient(FunctionsRouter.Gateway.Callers.CallerTable.DefaultName);
             await callers.CreateIfNotExistsAsync(stop.Token);
-            await callers.UpsertEntityAsync(new FunctionsRouter.Gateway.Callers.CallerRecord("harness", FunctionsRouter.Gateway.Callers.CallerKind.Key, "load harness", true, null, FunctionsRouter.Gateway.Callers.AliasAccess.All, null, DateTimeOffset.UtcNow).ToEntity(), cancellationToken: stop.Token);
+            var caller = new FunctionsRouter.Gateway.Callers.CallerRecord("harness", FunctionsRouter.Gateway.Callers.CallerKind.Key, "load harness", true, null, FunctionsRouter.Gateway.Callers.AliasAccess.All, null, DateTimeOffset.UtcNow);
+            if (options.LimitedCaller)
+            {
+                // Far above any run (--limited-caller): the limits stage is measured, never a refusal.
+                const string Never = "1000000000000";
+                var json = """{"rpm":N,"tpm":N,"tokensPerDay":N,"tokensPerMonth":N,"aliases":{"ALIAS":{"rpm":N,"tpm":N}}}""";
+                FunctionsRouter.Gateway.Limits.CallerLimits.TryParse(json.Replace("N", Never, StringComparison.Ordinal).Replace("ALIAS", Alias, StringComparison.Ordinal), out var limits, out _);
+                caller = caller with { Limits = limits };
+            }
+
+            await callers.UpsertEntityAsync(caller.ToEntity(), cancellationToken: stop.Token);
             await callers.UpsertEntityAsync(new FunctionsRouter.Gateway.Callers.CallerKeyRecord(FunctionsRouter.Gateway.Callers.CallerKeys.Hash(key), "harness", FunctionsRouter.Gateway.Callers.CallerKeys.DisplayPrefix(key), DateTimeOffset.UtcNow, null).ToEntity(), cancellationToken: stop.Token);
 
             // Slow-table mode: the gateway reaches its tables through a relay that can delay every call.
@@ -194,7 +204,7 @@ internal static class HarnessRun
                 $"{options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up per phase; streams: {options.Chunks} content chunks {options.ChunkIntervalMs} ms apart, then finish, usage, [DONE]\n" +
                 $"bodies: request {gatewayJson.Body.Length} B (stream {gatewaySse.Body.Length} B); answer {upstream.JsonResponseBytes} B JSON, {upstream.StreamResponseBytes} B stream; " +
                 $"YARP {typeof(Yarp.ReverseProxy.Forwarder.IHttpForwarder).Assembly.GetName().Version} pass-through (MapForwarder, no body rewrite, no ledger); " +
-                $"gateway usage ledger {(options.UsageLedger ? $"on (writer to Azurite{(options.AzuriteNice ? " at idle priority" : string.Empty)}, default queue bound)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "rendered" : "not rendered")}";
+                $"gateway usage ledger {(options.UsageLedger ? $"on (writer to Azurite{(options.AzuriteNice ? " at idle priority" : string.Empty)}, default queue bound)" : "OFF (experiment)")}, usage log {(options.UsageLog ? "rendered" : "not rendered")}{(options.LimitedCaller ? ", caller with limits (never reached)" : string.Empty)}";
             setup += $"\nidle CPU (no traffic): gateway {gateway.IdleCpuMsPerSecond:0.0} ms/s, YARP {yarp.IdleCpuMsPerSecond:0.0} ms/s";
             Console.Write(HarnessReport.Render(options, setup, rounds));
             return 0;

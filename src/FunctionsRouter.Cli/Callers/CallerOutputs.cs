@@ -61,7 +61,8 @@ internal static class CallerOutputs
     public static string Describe(CallerView caller) =>
         $"{caller.Id}  {caller.Kind}  {State(caller)}{(caller.Admin ? "  admin" : string.Empty)}  '{caller.Name}'  aliases: {DescribeAliases(caller.Aliases)}" +
         (caller.ExpiresAt is { } expires ? string.Create(CultureInfo.InvariantCulture, $"  expires {expires:u}") : string.Empty) +
-        (caller.Subject is not null && caller.Kind != "key" ? $"  for {caller.Subject}" : string.Empty);
+        (caller.Subject is not null && caller.Kind != "key" ? $"  for {caller.Subject}" : string.Empty) +
+        (DescribeLimits(caller.Limits) is { Length: > 0 } limits ? "  limits: " + limits : string.Empty);
 
     /// <summary>Every field, a line each, with the keys.</summary>
     public static string DescribeInFull(CallerView caller)
@@ -80,6 +81,8 @@ internal static class CallerOutputs
             lines.Add($"  subject: {caller.Subject}");
         }
 
+        lines.Add($"  limits:  {(DescribeLimits(caller.Limits) is { Length: > 0 } limits ? limits : "none")}");
+
         if (caller.Keys is { } keys)
         {
             lines.Add(keys.Count == 0 ? "  keys:    none" : $"  keys:    {keys.Count}");
@@ -94,6 +97,29 @@ internal static class CallerOutputs
         (key.ExpiresAt is { } expires
             ? string.Create(CultureInfo.InvariantCulture, $"{(key.Active ? "expires" : "expired")} {expires:u}")
             : "no expiry");
+
+    /// <summary><c>rpm 60, tpm 40000; alias gpt-4o: rpm 10</c>; empty for none.</summary>
+    private static string DescribeLimits(LimitsView limits)
+    {
+        var parts = new List<string>();
+        var own = DescribeLimitSet(limits);
+        if (own.Length > 0)
+        {
+            parts.Add(own);
+        }
+
+        foreach (var (alias, set) in limits.Aliases ?? new Dictionary<string, LimitsView>())
+        {
+            parts.Add($"alias {alias}: {DescribeLimitSet(set)}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static string DescribeLimitSet(LimitsView set) => string.Join(", ", new (string Name, long? Value)[]
+    {
+        ("rpm", set.Rpm), ("tpm", set.Tpm), ("tokens/day", set.TokensPerDay), ("tokens/month", set.TokensPerMonth),
+    }.Where(p => p.Value is not null).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Value}")));
 
     private static string State(CallerView caller) => caller.Active ? "active" : caller.Enabled ? "expired" : "disabled";
 

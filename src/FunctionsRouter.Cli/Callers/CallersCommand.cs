@@ -103,6 +103,39 @@ internal static class CallersCommand
 
         {
             var id = IdArgument();
+            var rpm = LimitOption("--rpm", "Requests per minute.");
+            var tpm = LimitOption("--tpm", "Tokens per minute (prompt and completion).");
+            var perDay = LimitOption("--tokens-per-day", "Tokens per UTC day.");
+            var perMonth = LimitOption("--tokens-per-month", "Tokens per calendar month (UTC).");
+            var alias = new Option<string?>("--alias") { Description = "Set the caller's limits on this alias (checked beside its own) instead of its own.", HelpName = "alias" };
+            Add(new Command("limits", "Set a caller's request and token limits (each optional; 0 removes that limit). A role row's limits apply to each principal admitted through it.") { id, rpm, tpm, perDay, perMonth, alias }, (parse, problems) =>
+            {
+                var i = CallerArguments.ReadId(parse.GetValue(id), problems);
+                var values = new[] { (rpm, parse.GetValue(rpm)), (tpm, parse.GetValue(tpm)), (perDay, parse.GetValue(perDay)), (perMonth, parse.GetValue(perMonth)) };
+                foreach (var (option, value) in values.Where(v => v.Item2 < 0))
+                {
+                    problems.Add($"{option.Name} must be a whole number of zero or more (0 removes the limit); got {value}.");
+                }
+
+                if (values.All(v => v.Item2 is null))
+                {
+                    problems.Add("Give at least one of --rpm, --tpm, --tokens-per-day, --tokens-per-month.");
+                }
+
+                var a = parse.GetValue(alias)?.Trim();
+                if (a is not null && !FunctionsRouter.Gateway.Aliases.AliasNames.IsValid(a))
+                {
+                    problems.Add($"--alias '{a}' is not a valid alias name.");
+                }
+
+                return i is null || problems.Count > 0
+                    ? null
+                    : async (ops, ct) => CallerOutputs.Changed(await ops.SetLimitsAsync(i, a, values[0].Item2, values[1].Item2, values[2].Item2, values[3].Item2, ct), "Updated");
+            });
+        }
+
+        {
+            var id = IdArgument();
             Add(new Command("delete", "Delete a caller and all its keys.") { id }, (parse, problems) =>
                 CallerArguments.ReadId(parse.GetValue(id), problems) is { } i ? async (ops, ct) => CallerOutputs.Deleted(await ops.DeleteAsync(i, ct)) : null);
         }
@@ -181,6 +214,9 @@ internal static class CallersCommand
 
     private static Option<bool> AdminOption() =>
         new("--admin") { Description = "An admin of the gateway: it may manage aliases and callers over /api/manage/…." };
+
+    private static Option<long?> LimitOption(string name, string description) =>
+        new(name) { Description = description + " 0 removes it.", HelpName = "N" };
 
     private static Argument<string> IdArgument() => new("id") { Description = "The caller id (see `callers list`)." };
 

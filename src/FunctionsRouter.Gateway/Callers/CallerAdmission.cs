@@ -235,6 +235,7 @@ public sealed class CallerAdmission
         // No row for the principal itself: its app roles may be granted (every user with role Router.Chat, say).
         AliasAccess? access = null;
         string? name = null;
+        List<Limits.LimitBudget>? budgets = null; // Each limited role row binds the principal, counted per principal.
         var admin = adminByRole;
         foreach (var role in principal.Roles)
         {
@@ -253,6 +254,11 @@ public sealed class CallerAdmission
             {
                 access = access is null ? grant.Record.Aliases : access.Union(grant.Record.Aliases);
                 name ??= grant.Record.Name;
+                if (!grant.Record.Limits.IsEmpty)
+                {
+                    (budgets ??= []).Add(new Limits.LimitBudget(Limits.LimitBudget.ForRolePrincipal(grant.Record.Id, principal.CallerId), grant.Record.Limits));
+                }
+
                 admin |= grant.Record.IsAdmin;
             }
         }
@@ -269,7 +275,7 @@ public sealed class CallerAdmission
             return await RefuseAsync(context, new Refusal(error, null), principal.CallerId).ConfigureAwait(false);
         }
 
-        return new CallerIdentity(principal.CallerId, CallerIdentity.EntraKind) { Access = access, Name = name, IsAdmin = admin };
+        return new CallerIdentity(principal.CallerId, CallerIdentity.EntraKind) { Access = access, Name = name, IsAdmin = admin, Limits = budgets?.ToArray() };
     }
 
     private bool HasAdminRole(EntraPrincipal principal)

@@ -26,6 +26,12 @@ public sealed record CallerIdentity(string Id, string Kind)
     /// </summary>
     public bool IsAdmin { get; init; }
 
+    /// <summary>
+    /// The limits that bind this caller (its row's; for a principal admitted through app-role rows, each such row's,
+    /// counted per principal); none when it has no limits, which costs the request nothing.
+    /// </summary>
+    public Limits.LimitBudget[]? Limits { get; init; }
+
     /// <summary>The caller row's display name, for logs; none for anonymous.</summary>
     public string? Name { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using FunctionsRouter.Gateway.Limits;
 
 namespace FunctionsRouter.Gateway.Callers;
 
@@ -25,6 +26,9 @@ public sealed record CallerRecord(
     /// <summary>Whether the caller may use the management routes (<c>/api/manage/…</c>): column <c>Admin</c>, absent means no.</summary>
     public bool IsAdmin { get; init; }
 
+    /// <summary>Its request and token limits (column <c>Limits</c>, JSON; see <see cref="CallerLimits"/>); absent means none.</summary>
+    public CallerLimits Limits { get; init; } = CallerLimits.None;
+
     /// <summary>Whether the caller may be admitted at <paramref name="now"/>.</summary>
     public bool IsActive(DateTimeOffset now) => Enabled && (ExpiresAt is not { } expires || expires > now);
 
@@ -39,6 +43,11 @@ public sealed record CallerRecord(
             [CallerTable.CreatedAtColumn] = CreatedAt,
             [CallerTable.AdminColumn] = IsAdmin,
         };
+        if (!Limits.IsEmpty)
+        {
+            entity[CallerTable.LimitsColumn] = Limits.ToString();
+        }
+
         if (ExpiresAt is { } expires)
         {
             entity[CallerTable.ExpiresAtColumn] = expires;
@@ -88,6 +97,11 @@ public sealed record CallerRecord(
             return false;
         }
 
+        if (!CallerLimits.TryParse(Text(entity, CallerTable.LimitsColumn), out var limits, out problem))
+        {
+            return false; // Unusable rather than unlimited.
+        }
+
         TryDate(entity, CallerTable.CreatedAtColumn, out var created);
         record = new CallerRecord(
             entity.RowKey,
@@ -100,6 +114,7 @@ public sealed record CallerRecord(
             created ?? entity.Timestamp ?? DateTimeOffset.MinValue)
         {
             IsAdmin = admin,
+            Limits = limits,
         };
         return true;
     }

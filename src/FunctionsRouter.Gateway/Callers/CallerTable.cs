@@ -31,6 +31,9 @@ public static class CallerTable
     /// <summary>Whether the caller may use the management routes (<c>/api/manage/…</c>); absent means no.</summary>
     public const string AdminColumn = "Admin";
 
+    /// <summary>The caller's request and token limits, JSON (see <see cref="Limits.CallerLimits"/>); absent means none.</summary>
+    public const string LimitsColumn = "Limits";
+
     public const int MaxIdLength = 160;
     public const int MaxNameLength = 200;
     public const int MaxRoleLength = 120;

@@ -239,6 +239,9 @@ public sealed class RouterOptions
     /// <summary>Microsoft Entra ID tokens (<c>Router__Entra__…</c>).</summary>
     public EntraOptions Entra { get; set; } = new();
 
+    /// <summary>Caller limits across instances (<c>Router__Limits__…</c>).</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
     /// <summary>Browser access (<c>Router__Cors__…</c>).</summary>
     public CorsOptions Cors { get; set; } = new();
 

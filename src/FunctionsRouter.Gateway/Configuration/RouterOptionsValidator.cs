@@ -46,6 +46,7 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
 
         ValidateEntra(options.Entra, failures);
         ValidateCors(options.Cors, failures);
+        ValidateLimits(options.Limits, failures);
 
         if (options.TableWaitTimeout > options.TableOperationTimeout)
         {
@@ -132,6 +133,24 @@ internal sealed class RouterOptionsValidator(IConfiguration configuration) : IVa
         if (cors.MaxAge < TimeSpan.Zero || cors.MaxAge > TimeSpan.FromDays(1))
         {
             failures.Add("Router__Cors__MaxAge must be between 00:00:00 and 1.00:00:00.");
+        }
+    }
+
+    private static void ValidateLimits(LimitsOptions limits, List<string> failures)
+    {
+        if (limits.SyncInterval < TimeSpan.FromMilliseconds(100) || limits.SyncInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Router__Limits__SyncInterval ({limits.SyncInterval}) must be from 100 milliseconds to 1 minute.");
+        }
+
+        if (limits.DefaultOutputTokens is < 0 or > 1_000_000)
+        {
+            failures.Add($"Router__Limits__DefaultOutputTokens ({limits.DefaultOutputTokens}) must be from 0 to 1000000.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(limits.CountTable ?? string.Empty, "^[A-Za-z][A-Za-z0-9]{2,62}$"))
+        {
+            failures.Add("Router__Limits__CountTable must be 3-63 letters and digits, starting with a letter.");
         }
     }
 }

@@ -78,6 +78,15 @@ public enum GatewayErrorCode
     /// <summary>The token issuer's OpenID Connect metadata or keys could not be fetched and none are cached. 503.</summary>
     IdentityProviderUnavailable,
 
+    /// <summary>
+    /// The caller is over one of its per-minute limits (requests or tokens); <c>Retry-After</c> says when it would be
+    /// admitted. Also a request whose token estimate alone is over its tokens-per-minute limit (no <c>Retry-After</c>). 429.
+    /// </summary>
+    RateLimitExceeded,
+
+    /// <summary>The caller's daily or monthly token quota is spent (OpenAI's own code); <c>Retry-After</c> until it resets. 429.</summary>
+    QuotaExceeded,
+
     /// <summary>The caller went away before the answer was complete (usage records only; nobody is left to answer). 499.</summary>
     ClientClosedRequest,
 

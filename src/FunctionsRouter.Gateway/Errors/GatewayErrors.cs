@@ -32,7 +32,7 @@ public static class GatewayErrors
         GatewayErrorCode.MissingCredentials or GatewayErrorCode.InvalidCredentials => StatusCodes.Status401Unauthorized,
         GatewayErrorCode.CallerNotRegistered or GatewayErrorCode.ModelNotAllowed => StatusCodes.Status403Forbidden,
         GatewayErrorCode.CallerStoreUnavailable or GatewayErrorCode.IdentityProviderUnavailable => StatusCodes.Status503ServiceUnavailable,
-        GatewayErrorCode.AllDeploymentsBusy => StatusCodes.Status429TooManyRequests,
+        GatewayErrorCode.AllDeploymentsBusy or GatewayErrorCode.RateLimitExceeded or GatewayErrorCode.QuotaExceeded => StatusCodes.Status429TooManyRequests,
         GatewayErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         GatewayErrorCode.NoEnabledTarget or GatewayErrorCode.AliasCatalogUnavailable or GatewayErrorCode.ResponseStoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorCode.UpstreamUnreachable or GatewayErrorCode.UpstreamStreamFailed => StatusCodes.Status502BadGateway,
@@ -75,11 +75,13 @@ public static class GatewayErrors
         GatewayErrorCode.Conflict => "conflict",
         GatewayErrorCode.ManagementStoreUnavailable => "management_store_unavailable",
         GatewayErrorCode.InvalidUsageQuery => "invalid_usage_query",
+        GatewayErrorCode.RateLimitExceeded => "rate_limit_exceeded",
+        GatewayErrorCode.QuotaExceeded => "insufficient_quota",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 
     /// <summary>The OpenAI-style <c>type</c>: whose fault it is.</summary>
-    public static string TypeOf(GatewayErrorCode code) => StatusOf(code) switch
+    public static string TypeOf(GatewayErrorCode code) => code == GatewayErrorCode.QuotaExceeded ? "insufficient_quota" : StatusOf(code) switch
     {
         StatusCodes.Status429TooManyRequests => "rate_limit_error",
         >= 500 => "server_error",

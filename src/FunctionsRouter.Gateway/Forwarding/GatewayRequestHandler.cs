@@ -6,6 +6,7 @@ using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Limits;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Responses;
@@ -37,6 +38,7 @@ public sealed class GatewayRequestHandler
     private readonly UpstreamEndpoints _endpoints;
     private readonly UpstreamSender _sender;
     private readonly CallerAdmission _admission;
+    private readonly RequestLimits _limits;
     private readonly IUsageSink _usage;
     private readonly IResponseAffinityStore _affinity;
     private readonly UpstreamAnswerRelay _relay;
@@ -56,6 +58,7 @@ public sealed class GatewayRequestHandler
         UpstreamEndpoints endpoints,
         UpstreamSender sender,
         CallerAdmission admission,
+        RequestLimits limits,
         IUsageSink usage,
         IResponseAffinityStore affinity,
         ResponsesRoutes responsesRoutes,
@@ -71,6 +74,7 @@ public sealed class GatewayRequestHandler
         _endpoints = endpoints;
         _sender = sender;
         _admission = admission;
+        _limits = limits;
         _usage = usage;
         _affinity = affinity;
         _responsesRoutes = responsesRoutes;
@@ -153,7 +157,8 @@ public sealed class GatewayRequestHandler
                 return;
             }
 
-            if (_admission.Authorize(context, caller, alias) is { } refused)
+            var limit = default(LimitTicket);
+            if ((_admission.Authorize(context, caller, alias) ?? _limits.Admit(context, caller, alias, body.Span, operation, out limit)) is { } refused)
             {
                 await WriteErrorAsync(response, refused, cancellationToken).ConfigureAwait(false);
                 return;
@@ -164,6 +169,7 @@ public sealed class GatewayRequestHandler
             var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, operation) { Alias = alias, Streamed = parsed.Stream };
             var (status, errorCode) = await RouteAsync(context, exchange, body, parsed, operation, cancellationToken).ConfigureAwait(false);
             var record = exchange.ToRecord(status, errorCode);
+            _limits.Settle(limit, record);
             _usage.Record(record);
             _telemetry.EndRequest(activity, record, exchange.ResponseModel, exchange.FinishReasons, exchange.Attempts > 0 ? exchange.GatewayMs : record.LatencyMs);
         }

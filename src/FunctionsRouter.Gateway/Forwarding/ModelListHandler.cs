@@ -3,6 +3,7 @@ using System.Text.Json;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Errors;
+using FunctionsRouter.Gateway.Limits;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionsRouter.Gateway.Forwarding;
@@ -13,7 +14,7 @@ namespace FunctionsRouter.Gateway.Forwarding;
 /// <c>models.retrieve</c>) is one of them, or 404 <c>unknown_model</c> — also for an alias the caller may not use, so
 /// grants cannot be probed.
 /// </summary>
-public sealed class ModelListHandler(IAliasCatalog catalog, CallerAdmission admission)
+public sealed class ModelListHandler(IAliasCatalog catalog, CallerAdmission admission, RequestLimits limits)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -73,6 +74,7 @@ public sealed class ModelListHandler(IAliasCatalog catalog, CallerAdmission admi
             return null;
         }
 
+        limits.WriteHeaders(context, caller); // Not counted: listing models costs the upstream nothing.
         try
         {
             return (caller, await catalog.GetSnapshotAsync(context.RequestAborted).ConfigureAwait(false));

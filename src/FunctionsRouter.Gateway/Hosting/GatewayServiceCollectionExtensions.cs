@@ -9,6 +9,7 @@ using FunctionsRouter.Gateway.Cors;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Forwarding;
 using FunctionsRouter.Gateway.Health;
+using FunctionsRouter.Gateway.Limits;
 using FunctionsRouter.Gateway.Management;
 using FunctionsRouter.Gateway.Relay;
 using FunctionsRouter.Gateway.Requests;
@@ -109,6 +110,22 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<CallerAdmission>>());
         });
 
+        // Limits: decided in memory per request, exchanged with the other instances in the background.
+        services.TryAddSingleton<LimitCounts>();
+        services.TryAddSingleton(sp => new RequestLimits(
+            sp.GetRequiredService<LimitCounts>(),
+            sp.GetRequiredService<GatewayTelemetry>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RequestLimits>>()));
+        services.TryAddSingleton(sp => new LimitCountSync(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.Limits.CountTable),
+            sp.GetRequiredService<LimitCounts>(),
+            sp.GetRequiredService<IOptions<RouterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LimitCountSync>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<LimitCountSync>());
+
         services.TryAddSingleton<UsageQueue>();
         services.TryAddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageQueue>());
         // The ledger: its own connection pool always, its own storage account when Router__Usage__… names one. Every
@@ -170,6 +187,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<UpstreamSender>(),
             sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<RequestLimits>(),
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<TimeProvider>()));
 
@@ -197,6 +215,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<UpstreamEndpoints>(),
             sp.GetRequiredService<UpstreamSender>(),
             sp.GetRequiredService<CallerAdmission>(),
+            sp.GetRequiredService<RequestLimits>(),
             sp.GetRequiredService<IUsageSink>(),
             sp.GetRequiredService<IResponseAffinityStore>(),
             sp.GetRequiredService<ResponsesRoutes>(),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Errors;
+using FunctionsRouter.Gateway.Limits;
 
 namespace FunctionsRouter.Gateway.Management;
 
@@ -29,15 +30,15 @@ internal static class CallerBodyReader
         return (change.Name!, change.Aliases ?? AliasAccess.None, change.ExpiresAt, change.Admin ?? false);
     }
 
-    /// <summary><c>{"name"?, "aliases"?, "expiresAt"? (null: never), "admin"?, "enabled"?}</c>; at least one.</summary>
+    /// <summary><c>{"name"?, "aliases"?, "expiresAt"? (null: never), "admin"?, "enabled"?, "limits"?}</c>; at least one.</summary>
     public static CallerChange ReadUpdate(JsonElement body)
     {
         var problems = new List<string>();
-        RequireObject(body, ["name", "aliases", "expiresAt", "admin", "enabled"], problems);
-        var change = ReadFields(body, problems);
+        RequireObject(body, ["name", "aliases", "expiresAt", "admin", "enabled", "limits"], problems);
+        var change = ReadFields(body, problems) with { Limits = ReadLimits(body, problems) };
         if (problems.Count == 0 && change == new CallerChange(null, null, null, false, null, null))
         {
-            problems.Add("body: give at least one of name, aliases, expiresAt, admin, enabled");
+            problems.Add("body: give at least one of name, aliases, expiresAt, admin, enabled, limits");
         }
 
         Throw(problems);
@@ -158,6 +159,35 @@ internal static class CallerBodyReader
         }
 
         return new CallerChange(name, aliases, expires, clears, Bool(body, "admin", problems), Bool(body, "enabled", problems));
+    }
+
+    /// <summary><c>"limits"</c>: the stored form (<see cref="CallerLimits"/>), replacing the caller's whole; <c>{}</c> or null removes them.</summary>
+    private static CallerLimits? ReadLimits(JsonElement body, List<string> problems)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("limits", out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return CallerLimits.None;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add("limits: must be an object such as {\"rpm\":60,\"aliases\":{\"gpt-4o\":{\"tpm\":1000}}}, or null");
+        }
+        else if (CallerLimits.TryParse(value.GetRawText(), out var limits, out var problem))
+        {
+            return limits;
+        }
+        else
+        {
+            problems.Add("limits: " + problem);
+        }
+
+        return null;
     }
 
     private static bool? Bool(JsonElement body, string field, List<string> problems)

@@ -1,10 +1,11 @@
 using FunctionsRouter.Gateway.Callers;
+using FunctionsRouter.Gateway.Limits;
 
 namespace FunctionsRouter.Gateway.Management;
 
 /// <summary>
 /// What <c>PATCH /api/manage/callers/{id}</c> changes: each field given replaces the stored one, each absent one is
-/// kept. (Per-caller limits join here as one more field.)
+/// kept.
 /// </summary>
 /// <param name="Name">A new display name.</param>
 /// <param name="Aliases">A new alias grant (replaces the old one).</param>
@@ -14,8 +15,12 @@ namespace FunctionsRouter.Gateway.Management;
 /// <param name="Enabled">Whether the caller is admitted.</param>
 internal sealed record CallerChange(string? Name, AliasAccess? Aliases, DateTimeOffset? ExpiresAt, bool ClearsExpiry, bool? Admin, bool? Enabled)
 {
+    /// <summary>New limits, replacing the caller's whole (<c>{}</c> removes them all); see <see cref="CallerLimits"/>.</summary>
+    public CallerLimits? Limits { get; init; }
+
     public CallerRecord ApplyTo(CallerRecord caller) => caller with
     {
+        Limits = Limits ?? caller.Limits,
         Name = Name ?? caller.Name,
         Aliases = Aliases ?? caller.Aliases,
         ExpiresAt = ClearsExpiry ? null : ExpiresAt ?? caller.ExpiresAt,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Errors;
+using FunctionsRouter.Gateway.Limits;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsRouter.Gateway.Management;
@@ -85,6 +86,32 @@ internal sealed class CallerOperations(CallerRowStore store, AuditStore audit, M
     /// <summary>Makes the caller an admin (it may use <c>/api/manage/…</c>) or takes that away.</summary>
     public Task<CallerView> SetAdminAsync(string id, bool admin, CancellationToken cancellationToken) =>
         ChangeAsync(id, caller => caller with { IsAdmin = admin }, cancellationToken);
+
+    /// <summary>
+    /// Changes the caller's limits, or with <paramref name="alias"/> its limits on that alias (checked beside its own):
+    /// a value given replaces the limit, <c>0</c> removes it, <see langword="null"/> leaves it as it is.
+    /// </summary>
+    public Task<CallerView> SetLimitsAsync(string id, string? alias, long? rpm, long? tpm, long? tokensPerDay, long? tokensPerMonth, CancellationToken cancellationToken)
+    {
+        if (alias is not null && !Aliases.AliasNames.IsValid(alias))
+        {
+            throw new ManagementException(GatewayErrorCode.InvalidAlias, $"'{Aliases.AliasNames.Shown(alias)}' is not a valid alias name.", "alias");
+        }
+
+        if (rpm < 0 || tpm < 0 || tokensPerDay < 0 || tokensPerMonth < 0)
+        {
+            throw new ManagementException(GatewayErrorCode.InvalidCaller, "A limit is a whole number of zero or more (0 removes it).", "limits");
+        }
+
+        return ChangeAsync(
+            id,
+            caller =>
+            {
+                var current = alias is null ? caller.Limits.Own : caller.Limits.Aliases.GetValueOrDefault(alias) ?? LimitSet.None;
+                return caller with { Limits = caller.Limits.With(alias, current.With(rpm, tpm, tokensPerDay, tokensPerMonth)) };
+            },
+            cancellationToken);
+    }
 
     /// <summary>Applies <paramref name="change"/> to the caller row, only if the row has not changed since it was read.</summary>
     public Task<CallerView> UpdateAsync(string id, Func<CallerRecord, CallerRecord> change, CancellationToken cancellationToken) =>

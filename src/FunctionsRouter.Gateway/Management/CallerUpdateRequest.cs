@@ -6,4 +6,5 @@ namespace FunctionsRouter.Gateway.Management;
 /// <param name="ExpiresAt">A new expiry; <c>null</c> for never.</param>
 /// <param name="Admin">Whether it may use the management routes.</param>
 /// <param name="Enabled">Whether it is admitted.</param>
-public sealed record CallerUpdateRequest(string? Name = null, string? Aliases = null, DateTimeOffset? ExpiresAt = null, bool? Admin = null, bool? Enabled = null);
+/// <param name="Limits">New limits, replacing the caller's whole; <c>null</c> removes them (README, "Limits").</param>
+public sealed record CallerUpdateRequest(string? Name = null, string? Aliases = null, DateTimeOffset? ExpiresAt = null, bool? Admin = null, bool? Enabled = null, LimitsView? Limits = null);

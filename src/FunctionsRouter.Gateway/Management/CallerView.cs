@@ -27,6 +27,9 @@ public sealed record CallerView(
     DateTimeOffset CreatedAt,
     IReadOnlyList<CallerKeyView>? Keys)
 {
+    /// <summary>Its request and token limits (<see cref="LimitsView"/>); <c>{}</c> when it has none.</summary>
+    public LimitsView Limits { get; init; } = LimitsView.From(Gateway.Limits.CallerLimits.None);
+
     public static CallerView From(CallerRecord caller, DateTimeOffset now, IReadOnlyList<CallerKeyView>? keys = null) => new(
         caller.Id,
         caller.Kind.ToString().ToLowerInvariant(),
@@ -38,5 +41,8 @@ public sealed record CallerView(
         caller.Aliases.IsAll ? ["*"] : [.. caller.Aliases.Aliases.Order(StringComparer.OrdinalIgnoreCase)],
         caller.Subject,
         caller.CreatedAt,
-        keys);
+        keys)
+    {
+        Limits = LimitsView.From(caller.Limits),
+    };
 }

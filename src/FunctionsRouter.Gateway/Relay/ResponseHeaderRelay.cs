@@ -51,7 +51,9 @@ internal static class ResponseHeaderRelay
     {
         foreach (var (name, values) in headers)
         {
-            if (!NotRelayed.Contains(name))
+            // A caller with limits has the gateway's own rate-limit headers (Limits/LimitHeaders), which the upstream's must not mix with.
+            if (!NotRelayed.Contains(name)
+                && !(name.StartsWith(Limits.LimitHeaders.Prefix, StringComparison.OrdinalIgnoreCase) && destination.ContainsKey(name)))
             {
                 destination.Append(name, values.Count == 1 ? values.ToString() : ToValues(values));
             }

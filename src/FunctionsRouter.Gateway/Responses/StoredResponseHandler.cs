@@ -1,5 +1,6 @@
 using FunctionsRouter.Gateway.Callers;
 using FunctionsRouter.Gateway.Forwarding;
+using FunctionsRouter.Gateway.Limits;
 using FunctionsRouter.Gateway.Requests;
 using FunctionsRouter.Gateway.Upstream;
 using FunctionsRouter.Gateway.Usage;
@@ -27,15 +28,17 @@ public sealed class StoredResponseHandler
     private readonly UpstreamEndpoints _endpoints;
     private readonly UpstreamSender _sender;
     private readonly CallerAdmission _admission;
+    private readonly RequestLimits _limits;
     private readonly IUsageSink _usage;
     private readonly TimeProvider _time;
 
-    internal StoredResponseHandler(IResponseAffinityStore affinity, UpstreamEndpoints endpoints, UpstreamSender sender, CallerAdmission admission, IUsageSink usage, TimeProvider time)
+    internal StoredResponseHandler(IResponseAffinityStore affinity, UpstreamEndpoints endpoints, UpstreamSender sender, CallerAdmission admission, RequestLimits limits, IUsageSink usage, TimeProvider time)
     {
         _affinity = affinity;
         _endpoints = endpoints;
         _sender = sender;
         _admission = admission;
+        _limits = limits;
         _usage = usage;
         _time = time;
     }
@@ -64,9 +67,10 @@ public sealed class StoredResponseHandler
             return lookupError is null ? ClientClosed() : await FailAsync(context.Response, lookupError, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_admission.Authorize(context, exchange.Caller, affinity.Alias) is { } refused)
+        // Its grant may have been narrowed since. Counted as a request (no tokens: it generates nothing).
+        if ((_admission.Authorize(context, exchange.Caller, affinity.Alias) ?? _limits.Admit(context, exchange.Caller, affinity.Alias, default, GatewayOperation.Embeddings, out _)) is { } refused)
         {
-            return await FailAsync(context.Response, refused, cancellationToken).ConfigureAwait(false); // Its grant was narrowed since.
+            return await FailAsync(context.Response, refused, cancellationToken).ConfigureAwait(false);
         }
 
         var target = affinity.ToTarget();

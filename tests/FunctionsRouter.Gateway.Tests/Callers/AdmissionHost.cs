@@ -54,7 +54,11 @@ public sealed class AdmissionHost : IAsyncDisposable
     public Task<HttpResponseMessage> ChatAsync(string model = "fast", params (string Name, string Value)[] headers) =>
         SendAsync(HttpMethod.Post, "/api/v1/chat/completions", $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", headers);
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, params (string Name, string Value)[] headers)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, params (string Name, string Value)[] headers) =>
+        SendAsync(Gateway.Http, method, path, body, headers);
+
+    /// <summary>A request with a JSON body (when given) and the given headers; <c>Authorization</c> parsed as such.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? body, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -74,7 +78,7 @@ public sealed class AdmissionHost : IAsyncDisposable
             }
         }
 
-        return await Gateway.Http.SendAsync(request);
+        return await http.SendAsync(request);
     }
 
     /// <summary>The gateway's error object, or fails the test if the body is not one.</summary>

@@ -40,6 +40,8 @@ public sealed class GatewayErrorsTests
         { GatewayErrorCode.AliasNotFound, 404, "alias_not_found", "invalid_request_error" },
         { GatewayErrorCode.Conflict, 409, "conflict", "invalid_request_error" },
         { GatewayErrorCode.ManagementStoreUnavailable, 503, "management_store_unavailable", "server_error" },
+        { GatewayErrorCode.RateLimitExceeded, 429, "rate_limit_exceeded", "rate_limit_error" },
+        { GatewayErrorCode.QuotaExceeded, 429, "insufficient_quota", "insufficient_quota" },
     };
 
     [Fact]

@@ -71,6 +71,20 @@ public sealed class CallerManagementTests(IntegrationFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task Update_Limits_ReplacedWholeShownAndRemovedWithNull()
+    {
+        var id = (await _admin.JsonAsync(HttpMethod.Post, "/api/manage/callers", """{"name":"svc","aliases":"fast"}""", HttpStatusCode.Created)).GetProperty("id").GetString()!;
+
+        var limited = await _admin.JsonAsync(HttpMethod.Patch, "/api/manage/callers/" + id, """{"limits":{"rpm":60,"aliases":{"fast":{"tpm":1000}}}}""");
+        var bad = await _admin.JsonAsync(HttpMethod.Patch, "/api/manage/callers/" + id, """{"limits":{"rpm":-1}}""", HttpStatusCode.BadRequest);
+        var removed = await _admin.JsonAsync(HttpMethod.Patch, "/api/manage/callers/" + id, """{"limits":null}""");
+
+        Assert.Equal("""{"rpm":60,"aliases":{"fast":{"tpm":1000}}}""", limited.GetProperty("limits").GetRawText());
+        Assert.Contains("limits:", bad.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("{}", removed.GetProperty("limits").GetRawText());
+    }
+
+    [Fact]
     public async Task DisableEnable_RefusesThenAdmitsTheCallersKey()
     {
         var created = await _admin.JsonAsync(HttpMethod.Post, "/api/manage/callers", """{"name":"svc","aliases":"*"}""", HttpStatusCode.Created);

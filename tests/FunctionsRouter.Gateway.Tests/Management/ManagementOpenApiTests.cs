@@ -75,6 +75,8 @@ public sealed class ManagementOpenApiTests(IntegrationFixture fixture) : IAsyncL
         Assert.Equal(["from", "to", "caller", "alias", "groupBy", "format"], usage.Parameters!.Select(p => p.Name));
         Assert.Contains("text/csv", usage.Responses!["200"].Content!.Keys.Select(k => k.Split(';')[0]));
         Assert.Contains("UsageReportView", schemas.Keys);
+        Assert.Contains("limits", schemas["CallerView"].Properties!.Keys);
+        Assert.Contains("limits", schemas["CallerUpdateRequest"].Properties!.Keys);
     }
 
     [Fact]

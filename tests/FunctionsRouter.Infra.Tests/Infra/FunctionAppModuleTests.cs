@@ -70,6 +70,7 @@ public sealed class FunctionAppModuleTests(MainTemplateFixture main)
     [InlineData("Router__Entra__TenantId", "[if(empty(parameters('entraAudience')), '', parameters('entraTenantId'))]")]
     [InlineData("Router__ResponsesTable", "[parameters('responsesTableName')]")]
     [InlineData("Router__UsageRollupTable", "[parameters('usageRollupTableName')]")]
+    [InlineData("Router__Limits__CountTable", "[parameters('limitCountTableName')]")]
     public void Site_AppSetting_HasIdentityBasedValue(string name, string expected)
     {
         var settings = GetAppSettings();

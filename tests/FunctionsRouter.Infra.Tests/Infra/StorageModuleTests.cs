@@ -49,5 +49,6 @@ public sealed class StorageModuleTests(MainTemplateFixture main)
         Assert.Equal("ResponseAffinity", ArmTemplate.GetString(variables["responsesTableName"]));
         Assert.Equal("AliasAudit", ArmTemplate.GetString(variables["auditTableName"]));
         Assert.Equal("UsageRollup", ArmTemplate.GetString(variables["usageRollupTableName"]));
+        Assert.Equal("CallerUsageCounts", ArmTemplate.GetString(variables["limitCountTableName"]));
     }
 }
