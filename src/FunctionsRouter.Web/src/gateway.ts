@@ -69,7 +69,8 @@ export class GatewayClient {
         }
       }
 
-      return { type: "done", usage };
+      // The SDK ends an aborted stream's iteration quietly instead of throwing.
+      return signal.aborted ? { type: "stopped" } : { type: "done", usage };
     } catch (error) {
       if (signal.aborted || error instanceof APIUserAbortError) return { type: "stopped" };
       return { type: "failed", failure: this.failureOf(error, model, answered) };

@@ -145,6 +145,7 @@ async function sendAsync(): Promise<void> {
   answer.item.setAttribute("aria-busy", "true");
   answering = new AbortController();
   setAnswering(true);
+  ui.usage.textContent = "Answering… Stop (or Esc) ends it.";
 
   let received = "";
   let frame = 0;
