@@ -47,7 +47,8 @@ export class EntraSignIn {
   ) {}
 
   static async createAsync(entra: NonNullable<PageConfig["entra"]>): Promise<EntraSignIn> {
-    const redirectUri = window.location.origin + window.location.pathname;
+    // The page's own address without a trailing slash: exactly the redirect URI registered (SERVICE_WEB_URI).
+    const redirectUri = (window.location.origin + window.location.pathname).replace(/\/$/, "");
     const msal = await createStandardPublicClientApplication({
       auth: { clientId: entra.clientId, authority: `https://login.microsoftonline.com/${entra.tenantId}`, redirectUri },
       cache: { cacheLocation: "sessionStorage" },
