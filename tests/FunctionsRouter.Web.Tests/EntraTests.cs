@@ -1,4 +1,5 @@
 using FunctionsRouter.Gateway.Callers;
+using FunctionsRouter.Gateway.Tests.Callers;
 using FunctionsRouter.Testing;
 using Microsoft.Playwright;
 
@@ -48,6 +49,73 @@ public sealed class EntraTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain("authorization", request.Headers.Keys, StringComparer.OrdinalIgnoreCase); // The user's token stops at the gateway.
         var rows = await fixture.WaitForUsageRowsAsync($"Caller eq 'entra:{user:D}'");
         Assert.Equal("chat", Assert.Single(rows).GetString("Alias"));
+    }
+
+    [Fact]
+    public async Task SignInWithMicrosoft_ConfiguredEntra_MsalRedirectsToTheTenantForTheGatewayScope()
+    {
+        // MSAL's own redirect, up to the point where Entra ID would take over: the authorize request is caught here.
+        const string ClientId = "00000000-0000-0000-0000-00000000c11e";
+        const string Scope = "api://functionsrouter-test/access_as_user";
+        var tenant = TestTokenIssuer.TenantId;
+        var previous = fixture.Page.ConfigJson;
+        fixture.Page.ConfigJson = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            gatewayUrl = fixture.Gateway.BaseUri.GetLeftPart(UriPartial.Authority),
+            entra = new { clientId = ClientId, tenantId = tenant, scope = Scope },
+        });
+        try
+        {
+            await using var chat = await ChatPage.OpenAsync(fixture);
+            var authorize = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await chat.Context.RouteAsync("https://login.microsoftonline.com/**", async route =>
+            {
+                var url = route.Request.Url;
+                if (url.Contains("/oauth2/v2.0/authorize", StringComparison.Ordinal))
+                {
+                    authorize.TrySetResult(url);
+                    await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<title>Entra ID</title>" });
+                }
+                else if (url.Contains("openid-configuration", StringComparison.Ordinal))
+                {
+                    await route.FulfillAsync(new()
+                    {
+                        Status = 200,
+                        ContentType = "application/json",
+                        Headers = new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" },
+                        Body = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["issuer"] = $"https://login.microsoftonline.com/{tenant}/v2.0",
+                            ["authorization_endpoint"] = $"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
+                            ["token_endpoint"] = $"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+                            ["end_session_endpoint"] = $"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/logout",
+                            ["jwks_uri"] = $"https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys",
+                        }),
+                    });
+                }
+                else
+                {
+                    await route.AbortAsync();
+                }
+            });
+            var button = chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Microsoft" });
+            await Assertions.Expect(button).ToBeVisibleAsync();
+
+            await button.ClickAsync();
+
+            var url = new Uri(await authorize.Task.WaitAsync(TimeSpan.FromSeconds(15)));
+            var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+            Assert.Equal($"/{tenant}/oauth2/v2.0/authorize", url.AbsolutePath);
+            Assert.Equal(ClientId, query["client_id"]);
+            Assert.Equal(fixture.Page.Origin, query["redirect_uri"]);
+            Assert.Contains(Scope, query["scope"]!.Split(' '));
+            Assert.Equal("S256", query["code_challenge_method"]);
+            Assert.Empty(chat.PageErrors);
+        }
+        finally
+        {
+            fixture.Page.ConfigJson = previous;
+        }
     }
 
     [Fact]
