@@ -68,6 +68,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         Page.ConfigJson = config;
         StrangerPage.ConfigJson = config;
 
+        // A loaded CI box can be slow to paint; an expectation waits up to this long before it fails (never a measure).
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
