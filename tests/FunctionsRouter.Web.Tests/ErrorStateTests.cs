@@ -85,10 +85,25 @@ public sealed class ErrorStateTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Assertions.Expect(chat.Alert).ToContainTextAsync("Too many requests");
         // The gateway's own 429 (every deployment cooling down) carries no x-ratelimit-* headers today; the page lists
-        // them when an answer has them (test/errors.test.ts), and the gateway's CORS exposes them.
+        // them when an answer has them (Send_UpstreamRefusesTheRequest_…, and test/errors.test.ts).
         await Assertions.Expect(chat.Page.GetByRole(AriaRole.List, new() { Name = "Rate limit headers", IncludeHidden = true })).ToBeHiddenAsync();
         await Assertions.Expect(chat.SendButton).ToBeDisabledAsync();
         await Assertions.Expect(chat.Page.Locator("#error-countdown")).ToHaveTextAsync("You can send again now.", new() { Timeout = 5000 });
+        await Assertions.Expect(chat.SendButton).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task Send_UpstreamRefusesTheRequest_StatusCodeMessageAndRateLimitHeadersShown()
+    {
+        // The model's own 4xx is relayed as it came, headers included: the x-ratelimit-* ones reach the page through
+        // the gateway's Access-Control-Expose-Headers.
+        await using var chat = await SignedInToOwnAliasAsync("fail-422.");
+
+        await chat.SendAsync("Something the model refuses");
+
+        await Assertions.Expect(chat.Alert).ToContainTextAsync("The gateway answered 422");
+        await Assertions.Expect(chat.Alert).ToContainTextAsync("Injected failure 422.");
+        await Assertions.Expect(chat.Page.GetByRole(AriaRole.List, new() { Name = "Rate limit headers" })).ToHaveTextAsync("x-ratelimit-remaining-requests: 99");
         await Assertions.Expect(chat.SendButton).ToBeEnabledAsync();
     }
 
