@@ -39,6 +39,16 @@ param corsAllowedOrigins string[] = []
 @description('Audiences of the gateway\'s Entra ID app registration (client id and/or application id URI, comma-separated). Empty: the gateway accepts only its own keys, no Entra ID tokens.')
 param entraAudience string = ''
 
+@description('Region of the chat page\'s Static Web App (Free plan), which is offered in these regions only; the page is served from the edge everywhere.')
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+param webLocation string = 'eastus2'
+
+@description('Client id of the chat page\'s own Entra ID app registration (a single-page application whose redirect URI is the site\'s URL). Empty: the page offers only a gateway key.')
+param webEntraClientId string = ''
+
+@description('The gateway scope the page asks Entra ID for, e.g. api://<gateway app id>/access_as_user. Needed with webEntraClientId.')
+param webEntraScope string = ''
+
 @description('Upper bound on Flex Consumption instances.')
 @minValue(40)
 @maxValue(1000)
@@ -51,6 +61,7 @@ param instanceMemoryMB int = 2048
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var serviceName = 'api'
+var webServiceName = 'web'
 var functionAppName = 'func-${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 // The gateway's tables; the names are the defaults of Router__AliasTable, Router__UsageTable, Router__HealthTable,
@@ -138,6 +149,17 @@ module deployerRoles 'modules/role-assignments.bicep' = if (!empty(principalId))
   }
 }
 
+module web 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  scope: resourceGroup
+  params: {
+    location: webLocation
+    tags: tags
+    name: 'stapp-${webServiceName}-${resourceToken}'
+    serviceName: webServiceName
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: resourceGroup
@@ -163,7 +185,8 @@ module functionApp 'modules/function-app.bicep' = {
     auditTableName: auditTableName
     usageRollupTableName: usageRollupTableName
     limitCountTableName: limitCountTableName
-    corsAllowedOrigins: corsAllowedOrigins
+    // The chat page's own origin always, besides any the deployer lists.
+    corsAllowedOrigins: union(corsAllowedOrigins, [web.outputs.url])
     entraTenantId: tenant().tenantId
     entraAudience: entraAudience
     maximumInstanceCount: maximumInstanceCount
@@ -185,5 +208,10 @@ output AZURE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_ALIAS_TABLE string = aliasTableName
 output AZURE_CALLER_TABLE string = callerTableName
 output AZURE_AUDIT_TABLE string = auditTableName
+// The chat page: azd deploys the `web` service to SERVICE_WEB_NAME; its predeploy hook writes config.json from these.
+output SERVICE_WEB_NAME string = web.outputs.name
+output SERVICE_WEB_URI string = web.outputs.url
+output WEB_ENTRA_CLIENT_ID string = webEntraClientId
+output WEB_ENTRA_SCOPE string = webEntraScope
 // Comma-separated, for the postprovision hook (aliases are seeded from it).
 output AZURE_AI_DEPLOYMENT_NAMES string = join(aiServices.outputs.deploymentNames, ',')

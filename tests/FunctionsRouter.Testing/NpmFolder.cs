@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace FunctionsRouter.Testing;
 
-/// <summary>A pinned npm folder under <c>tests/</c> (a <c>package.json</c> and its lock file).</summary>
+/// <summary>A pinned npm folder (a <c>package.json</c> and its lock file): <c>tests/azurite</c>, <c>tests/clients</c>, the page in <c>src/FunctionsRouter.Web</c>.</summary>
 public static class NpmFolder
 {
     /// <summary>
@@ -17,22 +17,33 @@ public static class NpmFolder
         await using var gate = await AcquireLockAsync(Path.Combine(folder, ".install.lock"));
         if (File.Exists(markerPath)) return;
 
+        var (exitCode, output) = await RunAsync(folder, "ci", "--no-audit", "--no-fund");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"npm ci in {folder} failed: {output}");
+        }
+    }
+
+    /// <summary>Runs npm with the given arguments in <paramref name="folder"/> and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string folder, params string[] arguments)
+    {
         var psi = new ProcessStartInfo("npm")
         {
-            ArgumentList = { "ci", "--no-audit", "--no-fund" },
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
         using var npm = Process.Start(psi) ?? throw new InvalidOperationException("npm did not start.");
         var stdout = npm.StandardOutput.ReadToEndAsync();
         var stderr = npm.StandardError.ReadToEndAsync();
         await npm.WaitForExitAsync();
-        if (npm.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm ci in {folder} failed: {await stdout}{await stderr}");
-        }
+        return (npm.ExitCode, await stdout + await stderr);
     }
 
     private static async Task<FileStream> AcquireLockAsync(string path)

@@ -19,6 +19,8 @@ namespace FunctionsRouter.Gateway.Tests.Integration;
 /// 20 s ahead), <c>+reset</c> (<c>x-ratelimit-reset-requests: 1m0s</c>, <c>-tokens: 45s</c>), <c>+none</c>.</item>
 /// <item><c>flaky-429</c>: 429 with <c>retry-after-ms: 300</c> the first time, then normal.</item>
 /// <item><c>slow</c>: silent for 5 s. <c>cut</c>: a stream cut after its first chunk.</item>
+/// <item><c>echo</c>: a stream whose answer is the last message's text, in two chunks split at its middle space (the
+/// browser tests choose what the model says).</item>
 /// <item>A body with <c>"poison": true</c>: 500 (one caller's bad request). A deployment in <see cref="DownDeployments"/>: 500.
 /// A body that is not JSON: 400, recorded all the same.</item>
 /// <item>Anything else answers normally, with usage 11 / 7 / 18.</item>
@@ -206,19 +208,31 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
 
-        await StreamAsync(context, model, includeUsage);
+        await StreamAsync(context, model, includeUsage, model?.Split('.')[0] == "echo" ? SplitInTwo(LastMessageText(root)) : ("Hello", " world"));
     }
 
-    private async Task StreamAsync(HttpContext context, string? model, bool includeUsage)
+    private static string LastMessageText(JsonElement root) =>
+        root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
+            && messages[messages.GetArrayLength() - 1].TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+            ? content.GetString()!
+            : string.Empty;
+
+    private static (string First, string Second) SplitInTwo(string text)
+    {
+        var middle = text.IndexOf(' ', text.Length / 2);
+        return middle < 0 ? (text, string.Empty) : (text[..middle], text[middle..]);
+    }
+
+    private async Task StreamAsync(HttpContext context, string? model, bool includeUsage, (string First, string Second) answer)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
         var usageNull = includeUsage ? ",\"usage\":null" : string.Empty;
         var chunk = (string content, string? finish) =>
-            $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{model}}-2024","choices":[{"index":0,"delta":{"content":"{{content}}"},"finish_reason":{{(finish is null ? "null" : "\"" + finish + "\"")}}}]{{usageNull}}}""" + "\n\n";
+            $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{model}}-2024","choices":[{"index":0,"delta":{"content":{{JsonSerializer.Serialize(content)}}},"finish_reason":{{(finish is null ? "null" : "\"" + finish + "\"")}}}]{{usageNull}}}""" + "\n\n";
         try
         {
-            await WriteAsync(response, ": keep-alive\n\n" + chunk("Hello", null));
+            await WriteAsync(response, ": keep-alive\n\n" + chunk(answer.First, null));
             FirstChunkSent.TrySetResult();
             if (model?.Split('.')[0] == "cut")
             {
@@ -233,7 +247,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await pause.Task.WaitAsync(context.RequestAborted);
             }
 
-            await WriteAsync(response, chunk(" world", "stop"));
+            await WriteAsync(response, chunk(answer.Second, "stop"));
             if (includeUsage)
             {
                 await WriteAsync(response, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"" + model + "-2024\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + PromptTokens + ",\"completion_tokens\":" + CompletionTokens + ",\"total_tokens\":" + (PromptTokens + CompletionTokens) + "}}\n\n");
