@@ -124,6 +124,18 @@ internal sealed class StaleWhileRevalidateCache<TKey, TValue>
         }
     }
 
+    /// <summary>Invalidates (as <see cref="Invalidate"/>) every key whose held value matches <paramref name="match"/>: a write changed rows this cache holds under keys the writer does not know (a caller's keys, by their hashes).</summary>
+    public void InvalidateWhere(Func<TValue, bool> match)
+    {
+        foreach (var (_, entry) in _entries)
+        {
+            if (entry.Current?.Value is { } value && match(value))
+            {
+                entry.Invalidate();
+            }
+        }
+    }
+
     private async ValueTask<(bool Read, TValue? Value)> WaitAsync(Task<Entry.Outcome> read, CancellationToken cancellationToken)
     {
         if (!read.IsCompleted)

@@ -91,6 +91,18 @@ public sealed class CallerAdmission
         return caller;
     }
 
+    /// <summary>
+    /// A write of this instance changed caller <paramref name="callerId"/> (its row, or its keys): its row and its keys are
+    /// read again before the next request of theirs is admitted here (at most <c>Router__CallerLookupTimeout</c>), so a
+    /// caller disabled, narrowed, rotated or deleted through the management API is refused by this instance at once.
+    /// Other instances see the change within <c>Router__CallerCacheTtl</c>.
+    /// </summary>
+    internal void CallerChanged(string callerId)
+    {
+        _callers.Invalidate(callerId);
+        _keys.InvalidateWhere(key => key.CallerId == callerId);
+    }
+
     private async ValueTask<CallerIdentity?> AdmitAsync(HttpContext context, bool allowAnonymous)
     {
         if (_cors.Apply(context))

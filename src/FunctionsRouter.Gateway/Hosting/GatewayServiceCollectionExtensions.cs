@@ -251,6 +251,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<ManagementExchange>(),
             new CallerRowStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<RouterOptions>>().Value.CallerTable)),
             sp.GetRequiredService<AuditStore>(),
+            sp.GetRequiredService<CallerAdmission>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<CallerManagementHandler>>()));
         services.TryAddSingleton(sp => new DeploymentListHandler(

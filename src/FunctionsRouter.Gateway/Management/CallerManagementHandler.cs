@@ -1,3 +1,4 @@
+using FunctionsRouter.Gateway.Callers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -13,14 +14,16 @@ public sealed class CallerManagementHandler
     private readonly ManagementExchange _exchange;
     private readonly CallerRowStore _store;
     private readonly AuditStore _audit;
+    private readonly CallerAdmission _admission;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal CallerManagementHandler(ManagementExchange exchange, CallerRowStore store, AuditStore audit, TimeProvider time, ILogger<CallerManagementHandler> logger)
+    internal CallerManagementHandler(ManagementExchange exchange, CallerRowStore store, AuditStore audit, CallerAdmission admission, TimeProvider time, ILogger<CallerManagementHandler> logger)
     {
         _exchange = exchange;
         _store = store;
         _audit = audit;
+        _admission = admission;
         _time = time;
         _logger = logger;
     }
@@ -78,5 +81,5 @@ public sealed class CallerManagementHandler
     });
 
     private Task Run(HttpContext context, bool readsBody, Func<CallerOperations, ManagementRequest, Task<ManagementReply>> operation) =>
-        _exchange.RunAsync(context, readsBody, request => operation(new CallerOperations(_store, _audit, request.Actor, _time, _logger), request));
+        _exchange.RunAsync(context, readsBody, request => operation(new CallerOperations(_store, _audit, request.Actor, _time, _logger, _admission.CallerChanged), request));
 }

@@ -21,7 +21,8 @@ namespace FunctionsRouter.Gateway.Management;
 /// <param name="actor">Who makes the changes.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Where a caller row left behind, or an audit entry not written, is reported.</param>
-internal sealed class CallerOperations(CallerRowStore store, AuditStore audit, ManagementActor actor, TimeProvider time, ILogger logger)
+/// <param name="changed">Told the caller id after each change, before its audit entry (the gateway's admission drops what it holds of that caller); none from the command line.</param>
+internal sealed class CallerOperations(CallerRowStore store, AuditStore audit, ManagementActor actor, TimeProvider time, ILogger logger, Action<string>? changed = null)
 {
     public const string CreateAction = "create";
     public const string UpdateAction = "update";
@@ -241,6 +242,7 @@ internal sealed class CallerOperations(CallerRowStore store, AuditStore audit, M
     /// <summary>The change is made and cannot be undone by a failed audit write: that is logged, not thrown.</summary>
     private async Task AuditAsync(string id, string action, CallerView? before, CallerView? after, CancellationToken cancellationToken)
     {
+        changed?.Invoke(id); // Every change ends here, whatever its surface.
         try
         {
             await audit.AppendAsync(

@@ -85,19 +85,19 @@ public sealed class CallerManagementTests(IntegrationFixture fixture) : IAsyncLi
     }
 
     [Fact]
-    public async Task DisableEnable_RefusesThenAdmitsTheCallersKey()
+    public async Task DisableEnable_RefusesThenAdmitsTheCallersKey_AtOnceOnThisInstance()
     {
         var created = await _admin.JsonAsync(HttpMethod.Post, "/api/manage/callers", """{"name":"svc","aliases":"*"}""", HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
         var key = created.GetProperty("key").GetString()!;
 
+        using var before = await _host.ChatAsync("fast", ("api-key", key)); // Its key and row now cached here.
         var disabled = await _admin.JsonAsync(HttpMethod.Post, $"/api/manage/callers/{id}/disable");
-        await Task.Delay(TimeSpan.FromSeconds(1.2)); // The caller cache (1 s in this host).
-        using var refused = await _host.ChatAsync("fast", ("api-key", key));
+        using var refused = await _host.ChatAsync("fast", ("api-key", key)); // At once: this instance dropped what it held.
         var enabled = await _admin.JsonAsync(HttpMethod.Post, $"/api/manage/callers/{id}/enable");
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
         using var admitted = await _host.ChatAsync("fast", ("api-key", key));
 
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.False(disabled.GetProperty("enabled").GetBoolean());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.True(enabled.GetProperty("enabled").GetBoolean());
@@ -105,7 +105,7 @@ public sealed class CallerManagementTests(IntegrationFixture fixture) : IAsyncLi
     }
 
     [Fact]
-    public async Task Rotate_NewKeyWorksOldStopsAtOnceOrAfterTheGrace()
+    public async Task Rotate_NewKeyWorksOldStopsAtOnceOrAfterTheGrace_EvenWhenCachedHere()
     {
         var created = await _admin.JsonAsync(HttpMethod.Post, "/api/manage/callers", """{"name":"svc","aliases":"*"}""", HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
@@ -114,15 +114,16 @@ public sealed class CallerManagementTests(IntegrationFixture fixture) : IAsyncLi
         var graced = await _admin.JsonAsync(HttpMethod.Post, $"/api/manage/callers/{id}/rotate", """{"graceSeconds":3600}""");
         var second = graced.GetProperty("key").GetString()!;
         using var firstDuringGrace = await _host.ChatAsync("fast", ("api-key", first));
+        using var secondBefore = await _host.ChatAsync("fast", ("api-key", second)); // Cached here: the rotation below must drop it.
         var atOnce = await _admin.JsonAsync(HttpMethod.Post, $"/api/manage/callers/{id}/rotate");
         var third = atOnce.GetProperty("key").GetString()!;
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
         using var secondAfter = await _host.ChatAsync("fast", ("api-key", second));
         using var thirdWorks = await _host.ChatAsync("fast", ("api-key", third));
 
         Assert.Equal(1, graced.GetProperty("replacedKeys").GetInt32());
         Assert.True(graced.TryGetProperty("replacedKeysExpireAt", out _));
         Assert.Equal(HttpStatusCode.OK, firstDuringGrace.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, secondBefore.StatusCode);
         Assert.Equal(2, atOnce.GetProperty("replacedKeys").GetInt32());
         Assert.False(atOnce.TryGetProperty("replacedKeysExpireAt", out _));
         Assert.Equal(HttpStatusCode.Unauthorized, secondAfter.StatusCode);
