@@ -113,11 +113,20 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Registers a key caller for the given aliases (comma-separated) and returns its id and key.</summary>
     public Task<(string Id, string Key)> CreateKeyCallerAsync(string aliases) => Gateway.CreateKeyCallerAsync("browser " + Guid.NewGuid().ToString("N")[..6], aliases);
 
-    /// <summary>Replaces a key caller's grant, as an admin would, so that its next request sees the change.</summary>
+    /// <summary>
+    /// Replaces a key caller's grant as an admin does, through the gateway's management API (<c>PATCH
+    /// /api/manage/callers/{id}</c>): the gateway that served the change admits the caller's next request by it at once.
+    /// </summary>
     public async Task SetAliasesAsync(string callerId, string aliases)
     {
-        Assert.True(AliasAccess.TryParse(aliases, out var access, out _));
-        await Gateway.Callers.UpsertEntityAsync(new CallerRecord(callerId, CallerKind.Key, "browser", true, null, access, null, DateTimeOffset.UtcNow).ToEntity());
+        var (_, adminKey) = await Gateway.CreateKeyCallerAsync("browser admin " + Guid.NewGuid().ToString("N")[..6], admin: true);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(Gateway.BaseUri, "/api/manage/callers/" + callerId))
+        {
+            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { aliases }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("api-key", adminKey);
+        using var response = await Gateway.Http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
     /// <summary>Waits (the ledger writes off the request path) for usage rows matching a table filter.</summary>

@@ -38,7 +38,6 @@ public sealed class ErrorStateTests(BrowserFixture fixture) : IAsyncLifetime
         await chat.SignInWithKeyAsync(key);
         await Assertions.Expect(chat.ModelPicker).ToHaveValueAsync("chat");
         await fixture.SetAliasesAsync(id, "notes");
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // Router:CallerCacheTtl is 1 s here.
 
         await chat.SendAsync("Are you still there?");
 

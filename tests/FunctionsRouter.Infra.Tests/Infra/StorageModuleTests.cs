@@ -40,7 +40,7 @@ public sealed class StorageModuleTests(MainTemplateFixture main)
 
         Assert.Equal("[length(parameters('tableNames'))]", ArmTemplate.GetString(tables.At("copy.count")));
         Assert.Equal(
-            ["[variables('aliasTableName')]", "[variables('usageTableName')]", "[variables('healthTableName')]", "[variables('callerTableName')]", "[variables('responsesTableName')]", "[variables('auditTableName')]", "[variables('usageRollupTableName')]"],
+            ["[variables('aliasTableName')]", "[variables('usageTableName')]", "[variables('healthTableName')]", "[variables('callerTableName')]", "[variables('responsesTableName')]", "[variables('auditTableName')]", "[variables('usageRollupTableName')]", "[variables('limitCountTableName')]"],
             tableNames.Select(ArmTemplate.GetString));
         Assert.Equal("ModelAliases", ArmTemplate.GetString(variables["aliasTableName"]));
         Assert.Equal("UsageRecords", ArmTemplate.GetString(variables["usageTableName"]));
