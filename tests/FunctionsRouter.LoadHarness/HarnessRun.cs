@@ -191,7 +191,16 @@ internal static class HarnessRun
                 var round = new HarnessRound(number, directJsonPhase, yJson, gJson, directSsePhase, ySse, gSse, ySat, gSat);
                 if (round.Phases.FirstOrDefault(p => p.Completed == 0) is { } failed)
                 {
-                    throw new InvalidOperationException($"Phase {failed.Name} completed no request ({failed.Errors} errors); nothing to report.");
+                    // The rounds before it still say what they measured; this one is left out, and said why.
+                    var why = $"Phase {failed.Name} completed no request ({failed.Errors} errors, the last: {failed.ErrorSample ?? "none"}).";
+                    if (rounds.Count == 0)
+                    {
+                        throw new InvalidOperationException(why + " Nothing to report.");
+                    }
+
+                    await Console.Error.WriteLineAsync($"[harness] {why} Reporting the {rounds.Count} round(s) before it.");
+                    Console.WriteLine($"Round {number} left out: {why}");
+                    break;
                 }
 
                 rounds.Add(round);
@@ -200,7 +209,7 @@ internal static class HarnessRun
             var setup =
                 $"FunctionsRouter load harness: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
                 $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}; load average before the run {LoadAverage()}\n" +
-                $"{options.Rounds} rounds, YARP and gateway alternating first; {options.Concurrency} loops in the latency phases (upstream delay {options.DelayMs} ms), {options.SaturationConcurrency} at saturation (delay 0); " +
+                $"{rounds.Count} rounds{(rounds.Count < options.Rounds ? $" (of {options.Rounds})" : string.Empty)}, YARP and gateway alternating first; {options.Concurrency} loops in the latency phases (upstream delay {options.DelayMs} ms), {options.SaturationConcurrency} at saturation (delay 0); " +
                 $"{options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up per phase; streams: {options.Chunks} content chunks {options.ChunkIntervalMs} ms apart, then finish, usage, [DONE]\n" +
                 $"bodies: request {gatewayJson.Body.Length} B (stream {gatewaySse.Body.Length} B); answer {upstream.JsonResponseBytes} B JSON, {upstream.StreamResponseBytes} B stream; " +
                 $"YARP {typeof(Yarp.ReverseProxy.Forwarder.IHttpForwarder).Assembly.GetName().Version} pass-through (MapForwarder, no body rewrite, no ledger); " +

@@ -58,7 +58,8 @@ internal sealed class LoadDriver : IDisposable
             window?.Invoke(false);
         }
 
-        Console.Error.WriteLine($"[harness] measured {name}");
+        var failed = samples.Sum(s => s.Errors);
+        Console.Error.WriteLine(failed == 0 ? $"[harness] measured {name}" : $"[harness] measured {name}: {failed} errors, the last: {LastFailure}");
 
         var harnessCpu = Process.GetCurrentProcess().TotalProcessorTime - harnessBefore;
         var gatewayAtEnd = gateway is null ? null : await gateway.GetCountersAsync(cancellationToken);
@@ -86,6 +87,7 @@ internal sealed class LoadDriver : IDisposable
             DrainSeconds = drainSeconds,
             IdleCpuMsPerSecond = gateway?.IdleCpuMsPerSecond ?? 0,
             LongestGapMs = LongestGapMs(samples.SelectMany(s => s.Completions).ToList(), windowStart, duration),
+            ErrorSample = samples.Sum(s => s.Errors) > 0 ? LastFailure : null,
         };
     }
 
@@ -155,6 +157,13 @@ internal sealed class LoadDriver : IDisposable
         }
 
         using var response = await _client.SendAsync(message, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            LastFailure = $"HTTP {(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}";
+            return (false, 0);
+        }
+
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         long firstTokenAt = 0;
         var tail = 0;
@@ -172,10 +181,17 @@ internal sealed class LoadDriver : IDisposable
             buffer.AsSpan(filled - tail, tail).CopyTo(buffer);
         }
 
-        var ok = response.StatusCode == HttpStatusCode.OK
-            && (!request.Streamed || (firstTokenAt != 0 && buffer.AsSpan(0, tail).SequenceEqual(DoneEnd)));
+        var ok = !request.Streamed || (firstTokenAt != 0 && buffer.AsSpan(0, tail).SequenceEqual(DoneEnd));
+        if (!ok)
+        {
+            LastFailure = "a stream that did not end with [DONE]";
+        }
+
         return (ok, firstTokenAt);
     }
+
+    /// <summary>What the last failed request got (status and the start of its body, or the exception), to say why a phase had errors.</summary>
+    public string? LastFailure { get; private set; }
 
     public void Dispose() => _client.Dispose();
 
@@ -208,6 +224,7 @@ internal sealed class LoadDriver : IDisposable
             catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 (ok, firstTokenAt) = (false, 0);
+                LastFailure = $"{ex.GetType().Name} after {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s: {ex.Message}";
             }
 
             var end = Stopwatch.GetTimestamp();

@@ -28,6 +28,9 @@ internal sealed record PhaseResult(
     /// <summary>How long the usage writer took to catch up after the window.</summary>
     public double DrainSeconds { get; init; }
 
+    /// <summary>What one failed request of the phase got (the last one seen), when any failed.</summary>
+    public string? ErrorSample { get; init; }
+
     /// <summary>The longest stretch of the window in which no request completed, in milliseconds.</summary>
     public double LongestGapMs { get; init; }
 

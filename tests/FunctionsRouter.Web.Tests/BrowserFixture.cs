@@ -117,16 +117,21 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// Replaces a key caller's grant as an admin does, through the gateway's management API (<c>PATCH
     /// /api/manage/callers/{id}</c>): the gateway that served the change admits the caller's next request by it at once.
     /// </summary>
-    public async Task SetAliasesAsync(string callerId, string aliases)
+    public Task SetAliasesAsync(string callerId, string aliases) => UpdateCallerAsync(callerId, new { aliases });
+
+    /// <summary>Gives a key caller requests-per-minute limit, as an admin does (management API).</summary>
+    public Task SetRequestsPerMinuteAsync(string callerId, int rpm) => UpdateCallerAsync(callerId, new { limits = new { rpm } });
+
+    private async Task UpdateCallerAsync(string callerId, object change)
     {
         var (_, adminKey) = await Gateway.CreateKeyCallerAsync("browser admin " + Guid.NewGuid().ToString("N")[..6], admin: true);
         using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(Gateway.BaseUri, "/api/manage/callers/" + callerId))
         {
-            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { aliases }), System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent(JsonSerializer.Serialize(change), System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("api-key", adminKey);
         using var response = await Gateway.Http.SendAsync(request);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     /// <summary>Waits (the ledger writes off the request path) for usage rows matching a table filter.</summary>

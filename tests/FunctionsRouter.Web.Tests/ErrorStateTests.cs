@@ -83,12 +83,40 @@ public sealed class ErrorStateTests(BrowserFixture fixture) : IAsyncLifetime
         await chat.SendAsync("Anyone free?");
 
         await Assertions.Expect(chat.Alert).ToContainTextAsync("Too many requests");
-        // The gateway's own 429 (every deployment cooling down) carries no x-ratelimit-* headers today; the page lists
-        // them when an answer has them (Send_UpstreamRefusesTheRequest_…, and test/errors.test.ts).
+        // This 429 (every deployment cooling down) is about the models, not the caller: no x-ratelimit-* headers. The page
+        // lists them when an answer has them (Send_CallersOwnRequestLimitReached_…, Send_UpstreamRefusesTheRequest_…).
         await Assertions.Expect(chat.Page.GetByRole(AriaRole.List, new() { Name = "Rate limit headers", IncludeHidden = true })).ToBeHiddenAsync();
         await Assertions.Expect(chat.SendButton).ToBeDisabledAsync();
         await Assertions.Expect(chat.Page.Locator("#error-countdown")).ToHaveTextAsync("You can send again now.", new() { Timeout = 5000 });
         await Assertions.Expect(chat.SendButton).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task Send_CallersOwnRequestLimitReached_429RateLimitExceeded_HeadersAndCountdownShown()
+    {
+        // The gateway's own limit (issue 16): refused before any upstream call, with Retry-After and the caller's
+        // x-ratelimit-* headers, which its CORS exposes to the page.
+        var alias = "limited" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Gateway.SeedAsync(alias, "a", "echo");
+        var (id, key) = await fixture.CreateKeyCallerAsync(alias);
+        await fixture.SetRequestsPerMinuteAsync(id, 1);
+        await using var chat = await ChatPage.OpenAsync(fixture);
+        await chat.SignInWithKeyAsync(key);
+        await Assertions.Expect(chat.ModelPicker).ToHaveValueAsync(alias);
+
+        await chat.SendAsync("First of the minute");
+        await Assertions.Expect(chat.LastAnswer).ToHaveTextAsync("First of the minute");
+        await chat.SendAsync("One too many");
+
+        await Assertions.Expect(chat.Alert).ToContainTextAsync("Too many requests");
+        await Assertions.Expect(chat.Alert).ToContainTextAsync("requests per minute");
+        var headers = chat.Page.GetByRole(AriaRole.List, new() { Name = "Rate limit headers" });
+        await Assertions.Expect(headers).ToContainTextAsync("x-ratelimit-limit-requests: 1");
+        await Assertions.Expect(headers).ToContainTextAsync("x-ratelimit-remaining-requests: 0");
+        var countdown = chat.Page.Locator("#error-countdown");
+        await Assertions.Expect(countdown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^You can send again in ([1-9]|[1-5]\d|60) s\.$"));
+        await Assertions.Expect(chat.SendButton).ToBeDisabledAsync();
+        await Assertions.Expect(chat.MessageBox).ToHaveValueAsync("One too many");
     }
 
     [Fact]
