@@ -65,6 +65,12 @@ internal static partial class GatewayLog
     [LoggerMessage(3009, LogLevel.Error, "Usage rollup holds {Groups} unmerged groups, its bound: a request of caller {Caller} alias {Alias} is in the usage rows but not in reports.")]
     public static partial void UsageRollupFull(ILogger logger, int groups, string caller, string alias);
 
+    [LoggerMessage(3010, LogLevel.Warning, "A control-table call {Outcome} ({ElapsedMs} ms): the usage ledger, which shares their storage account, sends one call at a time until a control call answers within a second.")]
+    public static partial void ControlTablesStrained(ILogger logger, string outcome, double elapsedMs);
+
+    [LoggerMessage(3011, LogLevel.Information, "Control tables answer again ({ElapsedMs} ms): the usage ledger writes at full pace.")]
+    public static partial void ControlTablesRecovered(ILogger logger, double elapsedMs);
+
     [LoggerMessage(4001, LogLevel.Warning, "Request refused: {ErrorCode} for {Who} on {Path}.")]
     public static partial void CallerRefused(ILogger logger, string errorCode, string who, string path);
 

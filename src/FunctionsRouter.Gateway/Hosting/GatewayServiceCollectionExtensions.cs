@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using FunctionsRouter.Gateway.Aliases;
@@ -50,9 +51,16 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Lazy<TokenCredential>>(_ => new Lazy<TokenCredential>(() => new DefaultAzureCredential()));
-        // Every control table's client shares these: each call bounded by Router__TableOperationTimeout, and one connection
-        // pool that the usage ledger does not use (see TableStorageTimeouts, TableConnectionPools).
-        services.TryAddSingleton(sp => TableStorageTimeouts.CreateClientOptions(sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
+        // Every control table's client shares these: each call bounded by Router__TableOperationTimeout, one connection
+        // pool that the usage ledger does not use (see TableStorageTimeouts, TableConnectionPools), and each call timed, so
+        // a ledger in the same account yields to them when they slow down (ControlTableStrain).
+        services.TryAddSingleton(sp => new ControlTableStrain(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ControlTableStrain>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = TableStorageTimeouts.CreateClientOptions(sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout);
+            options.AddPolicy(sp.GetRequiredService<ControlTableStrain>().Watch, HttpPipelinePosition.PerCall);
+            return options;
+        });
         // Where the control tables are, resolved once (validation has checked it).
         services.TryAddSingleton(sp =>
         {
@@ -139,14 +147,16 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey),
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageTable,
             () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
-            tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout));
+            tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout,
+            yieldTo: LedgerYield(sp)));
         // The rollup's cells are written by the usage writer, through a client made like the ledger's own.
         services.TryAddSingleton(sp => new UsageRollupWriter(
             UsageTableClient.Create(
                 sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey),
                 sp.GetRequiredService<IOptions<RouterOptions>>().Value.UsageRollupTable,
                 () => sp.GetRequiredService<Lazy<TokenCredential>>().Value,
-                tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout),
+                tryTimeout: sp.GetRequiredService<IOptions<RouterOptions>>().Value.TableOperationTimeout,
+                yieldTo: LedgerYield(sp)),
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.Currency,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<UsageRollupWriter>>()));
@@ -263,6 +273,12 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new ManagementOpenApiHandler(sp.GetRequiredService<ManagementExchange>(), sp.GetRequiredService<ManagementOpenApiDocument>()));
         return services;
     }
+
+    /// <summary>The ledger's clients yield to the control tables' calls when both are in one account; with an account of its own, the ledger never waits on them.</summary>
+    private static HttpPipelinePolicy? LedgerYield(IServiceProvider sp) =>
+        sp.GetRequiredKeyedService<TableStorageLocation>(TableStorageLocation.UsageKey) == sp.GetRequiredService<TableStorageLocation>()
+            ? sp.GetRequiredService<ControlTableStrain>().Yield
+            : null;
 
     /// <summary>A table service client at <paramref name="location"/>, with the control tables' options (their pool, their timeouts).</summary>
     private static TableServiceClient CreateServiceClient(IServiceProvider sp, TableStorageLocation location)

@@ -45,9 +45,10 @@ internal sealed class UsageTableClient
     private readonly ConcurrentDictionary<string, string> _aliasKeys = new(StringComparer.Ordinal);
     private readonly Func<string, string> _aliasKey;
 
-    public UsageTableClient(Uri endpoint, string table, HttpPipeline pipeline, string? sharedAccessSignature = null, TimeSpan? tryTimeout = null, HttpPipelineTransport? transport = null)
+    public UsageTableClient(Uri endpoint, string table, HttpPipeline pipeline, string? sharedAccessSignature = null, TimeSpan? tryTimeout = null, HttpPipelineTransport? transport = null, HttpPipelinePolicy? yieldsTo = null)
     {
         Transport = transport;
+        YieldsTo = yieldsTo;
         _tryTimeout = tryTimeout ?? TryTimeout;
         _callTimeout = 3 * _tryTimeout;
         _endpoint = endpoint;
@@ -61,12 +62,17 @@ internal sealed class UsageTableClient
     /// <summary>The connection pool the calls go through, when <see cref="Create"/> made the client (for tests).</summary>
     internal HttpPipelineTransport? Transport { get; }
 
+    /// <summary>The policy through which this client yields to the control tables' calls, when <see cref="Create"/> was given one (for tests).</summary>
+    internal HttpPipelinePolicy? YieldsTo { get; }
+
     /// <summary>The client for where the gateway's tables are: Shared Key (or SAS) with a connection string, Entra ID with a service URI.</summary>
     /// <param name="transport">Tests only: a transport in front of the table. Otherwise the ledger's own connection pool
     /// (<see cref="TableConnectionPools.Ledger"/>), never the control tables': a slow batch must not delay a caller read.</param>
     /// <param name="tryTimeout">Each try's timeout (<c>Router__TableOperationTimeout</c>); <see cref="TryTimeout"/> when not given.</param>
-    public static UsageTableClient Create(TableStorageLocation location, string table, Func<TokenCredential> credential, HttpPipelineTransport? transport = null, TimeSpan? tryTimeout = null)
+    /// <param name="yieldTo">When the ledger shares the control tables' account: <see cref="ControlTableStrain.Yield"/>, run once per call.</param>
+    public static UsageTableClient Create(TableStorageLocation location, string table, Func<TokenCredential> credential, HttpPipelineTransport? transport = null, TimeSpan? tryTimeout = null, HttpPipelinePolicy? yieldTo = null)
     {
+        HttpPipelinePolicy[] perCall = yieldTo is null ? [] : [yieldTo];
         // The gateway's table timeouts and retries (Router__TableOperationTimeout), without the SDK's per-call logging.
         var options = TableStorageTimeouts.CreateClientOptions(tryTimeout ?? TryTimeout, transport ?? TableConnectionPools.Ledger);
 
@@ -77,11 +83,11 @@ internal sealed class UsageTableClient
         {
             var parsed = TableConnectionString.Parse(connectionString);
             HttpPipelinePolicy[] auth = parsed.AccountKey is not null ? [new TableSharedKeyPolicy(parsed.AccountName!, parsed.AccountKey)] : [];
-            return new UsageTableClient(parsed.TableEndpoint, table, HttpPipelineBuilder.Build(options, [], auth, new ResponseClassifier()), parsed.AccountKey is null ? parsed.SharedAccessSignature : null, options.Retry.NetworkTimeout, options.Transport);
+            return new UsageTableClient(parsed.TableEndpoint, table, HttpPipelineBuilder.Build(options, perCall, auth, new ResponseClassifier()), parsed.AccountKey is null ? parsed.SharedAccessSignature : null, options.Retry.NetworkTimeout, options.Transport, yieldTo);
         }
 
         var bearer = new BearerTokenAuthenticationPolicy(credential(), "https://storage.azure.com/.default");
-        return new UsageTableClient(location.ServiceUri!, table, HttpPipelineBuilder.Build(options, [], [bearer], new ResponseClassifier()), tryTimeout: options.Retry.NetworkTimeout, transport: options.Transport);
+        return new UsageTableClient(location.ServiceUri!, table, HttpPipelineBuilder.Build(options, perCall, [bearer], new ResponseClassifier()), tryTimeout: options.Retry.NetworkTimeout, transport: options.Transport, yieldsTo: yieldTo);
     }
 
     /// <summary>Creates the table unless it exists.</summary>

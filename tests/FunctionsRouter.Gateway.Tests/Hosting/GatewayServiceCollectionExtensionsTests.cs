@@ -61,6 +61,38 @@ public sealed class GatewayServiceCollectionExtensionsTests
         Assert.Equal("UseDevelopmentStorage=true", control.ConnectionString);
     }
 
+    [Fact]
+    public void AddFunctionsRouterGateway_LedgerInTheControlTablesAccount_YieldsToTheirCalls()
+    {
+        using var services = Build(new Dictionary<string, string?>());
+
+        Assert.Same(services.GetRequiredService<ControlTableStrain>().Yield, services.GetRequiredService<UsageTableClient>().YieldsTo);
+    }
+
+    [Fact]
+    public void AddFunctionsRouterGateway_LedgerInAnAccountOfItsOwn_NeverWaitsOnTheControlTables()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Router:Usage:TableServiceUri"] = "https://ledger.table.core.windows.net" });
+
+        Assert.Null(services.GetRequiredService<UsageTableClient>().YieldsTo);
+    }
+
+    [Fact]
+    public async Task AddFunctionsRouterGateway_ControlTableCallFails_TheAccountIsMarkedStrained()
+    {
+        // Nothing listens on port 1: every try of the read is refused.
+        using var services = Build(new Dictionary<string, string?>
+        {
+            ["Router:Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1",
+        });
+        var strain = services.GetRequiredService<ControlTableStrain>();
+        Assert.False(strain.IsStrained);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => services.GetRequiredService<TableServiceClient>().GetTableClient("Callers").GetEntityIfExistsAsync<TableEntity>("p", "r"));
+
+        Assert.True(strain.IsStrained);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder()
