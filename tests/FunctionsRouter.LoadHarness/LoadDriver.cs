@@ -28,6 +28,9 @@ internal sealed class LoadDriver : IDisposable
     /// <summary>How long the usage writer may take to catch up after a window before the counters are read anyway.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>Run after each gateway phase with the ledger on, once its writer has caught up (or the drain timed out).</summary>
+    public Func<CancellationToken, Task>? AfterLedgerDrain { get; set; }
+
     /// <summary>
     /// Warm-up, a pause while the gateway's usage writer catches up, the measured window, and another such pause: the
     /// gateway's counters are read in the pauses, so its CPU and allocations per request include the writer's share.
@@ -66,6 +69,10 @@ internal sealed class LoadDriver : IDisposable
         var drainStarted = Stopwatch.GetTimestamp();
         var gatewayAfter = gateway is null ? null : await DrainAsync(gateway, ledger, azurite, cancellationToken);
         var drainSeconds = Stopwatch.GetElapsedTime(drainStarted).TotalSeconds;
+        if (gateway is not null && ledger && AfterLedgerDrain is { } afterDrain)
+        {
+            await afterDrain(cancellationToken);
+        }
         var azuriteCpu = gateway is null ? 0 : ChildProcesses.CpuMs(azurite) - azuriteBefore;
 
         var latencies = samples.SelectMany(s => s.Latencies).ToList();
