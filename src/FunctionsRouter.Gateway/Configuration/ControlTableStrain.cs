@@ -19,14 +19,19 @@ namespace FunctionsRouter.Gateway.Configuration;
 /// ledger sends one call at a time (its retries and their delays inside it), so a control call waits behind one ledger
 /// call at most, not sixteen. Nothing is dropped: rows wait in the usage queue, within its bound, as in any slow spell.</item>
 /// </list>
-/// Each change is logged once (events 3010, 3011).
+/// A change is logged (events 3010, 3011), at most once a minute each: a table at the threshold flips back and forth.
 /// </summary>
 internal sealed class ControlTableStrain
 {
     /// <summary>A control call this slow, or slower, strains the account: on a healthy one a point read takes milliseconds.</summary>
     internal static readonly TimeSpan SlowCall = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a change of state is logged at most, per direction.</summary>
+    internal static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
+
     private readonly SemaphoreSlim _lane = new(1, 1);
+    private long _strainedLoggedAt = long.MinValue;
+    private long _recoveredLoggedAt = long.MinValue;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private int _strained;
@@ -58,6 +63,11 @@ internal sealed class ControlTableStrain
             return;
         }
 
+        if (!Due(ref strained ? ref _strainedLoggedAt : ref _recoveredLoggedAt))
+        {
+            return;
+        }
+
         if (strained)
         {
             GatewayLog.ControlTablesStrained(_logger, failed ? "failed" : "was slow", elapsed.TotalMilliseconds);
@@ -66,6 +76,14 @@ internal sealed class ControlTableStrain
         {
             GatewayLog.ControlTablesRecovered(_logger, elapsed.TotalMilliseconds);
         }
+    }
+
+    /// <summary>Whether <see cref="LogInterval"/> has passed since <paramref name="loggedAt"/>; if so, it is now.</summary>
+    private bool Due(ref long loggedAt)
+    {
+        var now = _time.GetTimestamp();
+        var last = Volatile.Read(ref loggedAt);
+        return (last == long.MinValue || _time.GetElapsedTime(last, now) >= LogInterval) && Interlocked.CompareExchange(ref loggedAt, now, last) == last;
     }
 
     private sealed class WatchPolicy(ControlTableStrain strain) : HttpPipelinePolicy

@@ -3,7 +3,8 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using FunctionsRouter.Gateway.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using FunctionsRouter.Gateway.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FunctionsRouter.Gateway.Tests.Configuration;
@@ -15,9 +16,10 @@ namespace FunctionsRouter.Gateway.Tests.Configuration;
 public sealed class ControlTableStrainTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly LogCapture _logs = new();
     private readonly ControlTableStrain _strain;
 
-    public ControlTableStrainTests() => _strain = new ControlTableStrain(_time, NullLogger<ControlTableStrain>.Instance);
+    public ControlTableStrainTests() => _strain = new ControlTableStrain(_time, new Logger<ControlTableStrain>(new LoggerFactory([_logs])));
 
     [Fact]
     public async Task Watch_FastAnswers_NotStrained()
@@ -84,6 +86,27 @@ public sealed class ControlTableStrainTests
         await Assert.ThrowsAnyAsync<Exception>(() => SendAsync(control));
 
         Assert.True(_strain.IsStrained);
+    }
+
+    [Fact]
+    public async Task Watch_FlappingAtTheThreshold_EachChangeLoggedAtMostOnceAMinute()
+    {
+        var status = HttpStatusCode.ServiceUnavailable;
+        var control = Pipeline(_strain.Watch, new FakeTable(_ => Task.FromResult(status)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            status = HttpStatusCode.ServiceUnavailable;
+            await SendAsync(control);
+            status = HttpStatusCode.OK;
+            await SendAsync(control);
+        }
+
+        Assert.Equal([3010, 3011], _logs.Events.Select(e => e.EventId));
+        _time.Advance(ControlTableStrain.LogInterval);
+        status = HttpStatusCode.ServiceUnavailable;
+        await SendAsync(control);
+        Assert.Equal([3010, 3011, 3010], _logs.Events.Select(e => e.EventId));
     }
 
     [Fact]
