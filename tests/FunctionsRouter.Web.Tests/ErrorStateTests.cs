@@ -114,7 +114,8 @@ public sealed class ErrorStateTests(BrowserFixture fixture) : IAsyncLifetime
         await Assertions.Expect(headers).ToContainTextAsync("x-ratelimit-limit-requests: 1");
         await Assertions.Expect(headers).ToContainTextAsync("x-ratelimit-remaining-requests: 0");
         var countdown = chat.Page.Locator("#error-countdown");
-        await Assertions.Expect(countdown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^You can send again in ([1-9]|[1-5]\d|60) s\.$"));
+        // A limit of 1 used this minute frees up as this minute fades out of the next one's sliding window: up to 120 s.
+        await Assertions.Expect(countdown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^You can send again in ([1-9]|[1-9]\d|1[01]\d|120) s\.$"));
         await Assertions.Expect(chat.SendButton).ToBeDisabledAsync();
         await Assertions.Expect(chat.MessageBox).ToHaveValueAsync("One too many");
     }
