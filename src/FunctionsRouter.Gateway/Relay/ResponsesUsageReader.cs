@@ -23,14 +23,14 @@ internal sealed class ResponsesUsageReader(bool streamEvents, Action<string>? re
     private bool _inResponse = !streamEvents;
     private bool _inUsage;
     private bool _inDetails;
-    private List<string>? _statuses;
+    private FinishReasonList _statuses;
 
     public TokenUsage Usage { get; private set; }
 
     public string? ResponseModel { get; private set; }
 
     /// <summary>The response's final statuses (<c>completed</c>, <c>incomplete</c>, <c>failed</c>), as finish reasons.</summary>
-    public IReadOnlyList<string> FinishReasons => (IReadOnlyList<string>?)_statuses ?? [];
+    public IReadOnlyList<string> FinishReasons => _statuses.Items;
 
     /// <summary>The response's <c>id</c> (the first one seen).</summary>
     public string? ResponseId { get; private set; }
@@ -148,13 +148,13 @@ internal sealed class ResponsesUsageReader(bool streamEvents, Action<string>? re
                 responseIdSeen?.Invoke(ResponseId);
                 break;
             case JsonTokenType.String when _responseProperty == Property.Model && ResponseModel is null:
-                ResponseModel = UsageJsonReader.ReadString(ref reader);
+                ResponseModel = ModelNames.Read(ref reader);
                 break;
             case JsonTokenType.String when _responseProperty == Property.Status:
                 if (reader.ValueTextEquals("completed"u8) || reader.ValueTextEquals("incomplete"u8) || reader.ValueTextEquals("failed"u8)
                     || reader.ValueTextEquals("cancelled"u8))
                 {
-                    AddStatus(UsageJsonReader.ReadString(ref reader));
+                    _statuses.Add(ref reader);
                 }
 
                 break;
@@ -195,15 +195,6 @@ internal sealed class ResponsesUsageReader(bool streamEvents, Action<string>? re
             case JsonTokenType.EndObject when _inDetails:
                 _inDetails = false;
                 break;
-        }
-    }
-
-    private void AddStatus(string status)
-    {
-        _statuses ??= [];
-        if (!_statuses.Contains(status))
-        {
-            _statuses.Add(status);
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed class UsageJsonReader : IUsageReader
     private bool _inUsage;
     private bool _inChoices;
     private bool _usageSeenInValue;
-    private List<string>? _finishReasons;
+    private FinishReasonList _finishReasons;
 
     /// <summary>The last usage seen (a stream's final chunk carries it).</summary>
     public TokenUsage Usage { get; private set; }
@@ -29,7 +29,7 @@ internal sealed class UsageJsonReader : IUsageReader
     public string? ResponseModel { get; private set; }
 
     /// <summary>Distinct finish reasons, in order of appearance.</summary>
-    public IReadOnlyList<string> FinishReasons => (IReadOnlyList<string>?)_finishReasons ?? [];
+    public IReadOnlyList<string> FinishReasons => _finishReasons.Items;
 
     /// <summary>How many choices the current value has (for a stream: the current chunk).</summary>
     public int ChoicesInValue { get; private set; }
@@ -126,10 +126,10 @@ internal sealed class UsageJsonReader : IUsageReader
 
                     break;
                 case JsonTokenType.String when depth == 3 && _inChoices && _usageProperty == Property.FinishReason:
-                    AddFinishReason(ReadString(ref reader));
+                    _finishReasons.Add(ref reader);
                     break;
                 case JsonTokenType.String when depth == 1 && _topProperty == Property.Model && ResponseModel is null:
-                    ResponseModel = ReadString(ref reader);
+                    ResponseModel = ModelNames.Read(ref reader);
                     break;
             }
         }
@@ -148,15 +148,6 @@ internal sealed class UsageJsonReader : IUsageReader
         catch (InvalidOperationException ex)
         {
             throw new JsonException("A string in the JSON is not valid UTF-8 or UTF-16.", ex);
-        }
-    }
-
-    private void AddFinishReason(string reason)
-    {
-        _finishReasons ??= [];
-        if (!_finishReasons.Contains(reason))
-        {
-            _finishReasons.Add(reason);
         }
     }
 
