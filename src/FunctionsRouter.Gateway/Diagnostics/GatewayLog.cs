@@ -38,9 +38,7 @@ internal static partial class GatewayLog
     [LoggerMessage(2008, LogLevel.Warning, "No Microsoft Entra ID token for the upstream could be fetched; an unexpired token is held and still sent: {StillHeld}.")]
     public static partial void UpstreamTokenUnavailable(ILogger logger, bool stillHeld, Exception exception);
 
-    [LoggerMessage(3001, LogLevel.Information, "Usage {RequestId} caller {Caller} alias {Alias} target {Target} deployment {Deployment} endpoint {Endpoint} operation {Operation} status {Status} error {ErrorCode} prompt {PromptTokens} completion {CompletionTokens} total {TotalTokens} cached {CachedTokens} cost {Cost} exact {UsageExact} streamed {Streamed} latency {LatencyMs} ms ttfb {TimeToFirstByteMs} ms upstream {UpstreamRequestId}.")]
-    public static partial void UsageRecorded(ILogger logger, string requestId, string caller, string alias, string? target, string? deployment, string? endpoint, string operation, int status, string? errorCode, int? promptTokens, int? completionTokens, int? totalTokens, int? cachedTokens, decimal? cost, bool usageExact, bool streamed, double latencyMs, double? timeToFirstByteMs, string? upstreamRequestId);
-
+    // 3001 UsageRecorded: Usage/UsageLogger.cs (hand-written: its message names fewer fields than it carries).
     [LoggerMessage(3002, LogLevel.Error, "Usage queue full ({CapacityBytes} bytes); record {RequestId} for alias {Alias} not queued for the table ({Dropped} dropped so far). It is in this log.")]
     public static partial void UsageQueueFull(ILogger logger, long capacityBytes, string requestId, string alias, long dropped);
 
