@@ -23,11 +23,27 @@ internal sealed class UpstreamAttempt : IDisposable
         Request = request;
         Body = body;
         _idleTimeout = idleTimeout;
+        CallerToken = cancellationToken;
         _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _idle.CancelAfter(idleTimeout);
     }
 
     public AliasTarget Target { get; }
+
+    /// <summary>The caller's cancellation.</summary>
+    public CancellationToken CallerToken { get; }
+
+    /// <summary>The send, from <see cref="UpstreamSender.Start"/>; its outcome is read by <see cref="UpstreamSender.Finish"/>.</summary>
+    public Task<HttpResponseMessage>? Send { get; private set; }
+
+    /// <summary>Waits for <see cref="Send"/> to end, however it ends: never throws.</summary>
+    public ConfiguredTaskAwaitable Sent => ((Task)Send!).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+    /// <summary>The attempt's span, or null when nobody listens.</summary>
+    public System.Diagnostics.Activity? Span { get; private set; }
+
+    /// <summary>When the send started (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long UpstreamStart { get; private set; }
 
     public HttpRequestMessage Request { get; }
 
@@ -61,6 +77,13 @@ internal sealed class UpstreamAttempt : IDisposable
     public bool CallerGone { get; private set; }
 
     public double UpstreamMs { get; set; }
+
+    public void Sending(System.Diagnostics.Activity? span, long start, Task<HttpResponseMessage> send)
+    {
+        Span = span;
+        UpstreamStart = start;
+        Send = send;
+    }
 
     /// <summary>The upstream made progress (answered, or sent more of its body): its idle timeout starts again.</summary>
     public void Progressed() => _idle.CancelAfter(_idleTimeout);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FunctionsRouter.Gateway.Aliases;
 using FunctionsRouter.Gateway.Configuration;
 using FunctionsRouter.Gateway.Diagnostics;
@@ -42,10 +43,12 @@ internal sealed class UpstreamSender(
     public UpstreamEndpoint EndpointOf(AliasTarget target) => endpoints.Get(target.Endpoint);
 
     /// <summary>
-    /// Sends <paramref name="request"/> (its body, if any, in <paramref name="body"/>, owned by the attempt from here) and
-    /// waits for the upstream's status and headers. Never throws for the upstream's or the caller's sake.
+    /// Starts sending <paramref name="request"/> (its body, if any, in <paramref name="body"/>, owned by the attempt from
+    /// here). Await the attempt's <see cref="UpstreamAttempt.Sent"/> (it never throws), then call <see cref="Finish"/>:
+    /// the wait is the caller's own, so that no state machine is allocated for it (the send is the one wait every
+    /// request makes, and under concurrency a pooled one is rarely there to reuse).
     /// </summary>
-    public async Task<UpstreamAttempt> SendAsync(HttpContext context, Exchange exchange, AliasTarget target, HttpRequestMessage request, PooledBuffer? body, CancellationToken cancellationToken)
+    public UpstreamAttempt Start(HttpContext context, Exchange exchange, AliasTarget target, HttpRequestMessage request, PooledBuffer? body, CancellationToken cancellationToken)
     {
         var endpoint = endpoints.Get(target.Endpoint);
         var attempt = new UpstreamAttempt(target, request, body, _idleTimeout, cancellationToken);
@@ -56,15 +59,21 @@ internal sealed class UpstreamSender(
         }
 
         context.Response.Headers[AttemptsHeader] = AttemptCount(exchange.Attempts);
-        using var span = telemetry.StartAttempt(target, exchange.Attempts, exchange.Operation);
-        var upstreamStart = time.GetTimestamp();
+        attempt.Sending(telemetry.StartAttempt(target, exchange.Attempts, exchange.Operation), time.GetTimestamp(), Send(endpoint, request, attempt.IdleToken));
+        return attempt;
+    }
+
+    /// <summary>
+    /// Classifies how the attempt's send ended (answered, caller gone, timeout, unreachable, no token) once
+    /// <see cref="UpstreamAttempt.Sent"/> has completed, and ends its span. Never throws for the upstream's or the caller's sake.
+    /// </summary>
+    public void Finish(UpstreamAttempt attempt)
+    {
         try
         {
-            await endpoint.AuthenticateAsync(request, attempt.IdleToken).ConfigureAwait(false);
-            var response = await endpoint.Invoker.SendAsync(request, attempt.IdleToken).ConfigureAwait(false);
-            attempt.Answered(response, time.GetUtcNow());
+            attempt.Answered(attempt.Send!.GetAwaiter().GetResult(), time.GetUtcNow());
         }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (attempt.CallerToken.IsCancellationRequested)
         {
             attempt.CallerLeft();
         }
@@ -81,18 +90,43 @@ internal sealed class UpstreamSender(
             attempt.NoAnswer(DeploymentFailure.Unreachable, "unreachable", ex);
         }
 
-        attempt.UpstreamMs = time.GetElapsedTime(upstreamStart).TotalMilliseconds;
-        telemetry.EndAttempt(span, attempt.Status, attempt.CallerGone ? "client_closed_request" : attempt.NoAnswerReason);
-        return attempt;
+        attempt.UpstreamMs = time.GetElapsedTime(attempt.UpstreamStart).TotalMilliseconds;
+        telemetry.EndAttempt(attempt.Span, attempt.Status, attempt.CallerGone ? "client_closed_request" : attempt.NoAnswerReason);
+        attempt.Span?.Dispose();
+    }
+
+    /// <summary>The send itself: authenticated (an Entra token is normally held, so no wait), then through the endpoint's invoker.</summary>
+    private static Task<HttpResponseMessage> Send(UpstreamEndpoint endpoint, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var authenticated = endpoint.AuthenticateAsync(request, cancellationToken);
+            return authenticated.IsCompletedSuccessfully
+                ? endpoint.Invoker.SendAsync(request, cancellationToken)
+                : AuthenticateThenSendAsync(authenticated, endpoint, request, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<HttpResponseMessage>(ex);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> AuthenticateThenSendAsync(ValueTask authenticated, UpstreamEndpoint endpoint, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await authenticated.ConfigureAwait(false);
+        return await endpoint.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The one attempt of a call that can go nowhere else (where a stored response lives): sent, a failure reported to
     /// the deployment's health and logged, then the upstream's answer relayed, or the gateway's error when none came.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(int Status, string? ErrorCode)> SendOnceAsync(HttpContext context, Exchange exchange, AliasTarget target, HttpRequestMessage request, PooledBuffer? body, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
-        using var attempt = await SendAsync(context, exchange, target, request, body, cancellationToken).ConfigureAwait(false);
+        using var attempt = Start(context, exchange, target, request, body, cancellationToken);
+        await attempt.Sent;
+        Finish(attempt);
         if (attempt.CallerGone)
         {
             return ClientClosed();

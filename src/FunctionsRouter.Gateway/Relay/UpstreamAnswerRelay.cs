@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FunctionsRouter.Gateway.Diagnostics;
 using FunctionsRouter.Gateway.Errors;
 using FunctionsRouter.Gateway.Forwarding;
@@ -26,6 +27,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
     /// <param name="attempt">The attempt that got an answer.</param>
     /// <param name="callerRequestedUsage">Chat: the caller asked for the usage-only chunk itself (else it is not forwarded).</param>
     /// <param name="cancellationToken">The caller's cancellation.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(int Status, string? ErrorCode)> RelayAsync(HttpContext context, Exchange exchange, UpstreamAttempt attempt, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         var response = context.Response;
@@ -45,6 +47,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
             : await RelayBodyAsync(context, exchange, upstreamResponse, content, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Status, string? ErrorCode)> RelayStreamAsync(HttpContext context, Exchange exchange, Stream content, bool callerRequestedUsage, CancellationToken cancellationToken)
     {
         var response = context.Response;
@@ -125,6 +128,7 @@ internal sealed class UpstreamAnswerRelay(IDeploymentHealth health, IResponseAff
         exchange.UsageExact = false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Status, string? ErrorCode)> RelayBodyAsync(HttpContext context, Exchange exchange, HttpResponseMessage upstreamResponse, Stream content, CancellationToken cancellationToken)
     {
         var response = context.Response;
