@@ -59,7 +59,7 @@ internal sealed class Exchange(TimeProvider time, long startTimestamp, DateTimeO
 
     public UsageRecord ToRecord(int status, string? errorCode) => new()
     {
-        RecordId = Guid.NewGuid(),
+        RecordId = RandomGuids.Next(),
         Timestamp = startTime,
         RequestId = RequestId,
         Caller = Caller.Id,

@@ -16,6 +16,6 @@ internal static class RequestIds
             return value;
         }
 
-        return Guid.NewGuid().ToString("N");
+        return RandomGuids.Next().ToString("N");
     }
 }
