@@ -97,83 +97,75 @@ public sealed class GatewayRequestHandler
     /// <param name="pathAlias">On <see cref="ApiSurface.AzureOpenAIDeployment"/>: the deployment path segment, decoded (the alias).</param>
     /// <remarks>
     /// One state machine for the whole request (it is a <see cref="Task"/> because ASP.NET Core's request delegates
-    /// are); the stages it awaits on every request, the routing and the upstream send, use pooled ones
-    /// (<see cref="PoolingAsyncValueTaskMethodBuilder"/>), which are reused when requests on a thread follow each other.
+    /// are). The upstream send is awaited in <see cref="RouteAsync"/> itself (<see cref="UpstreamSender.Start"/>), and the
+    /// routing and the relay use pooled state machines (<see cref="PoolingAsyncValueTaskMethodBuilder"/>), reused when
+    /// requests on a thread follow each other.
     /// </remarks>
     public async Task HandleAsync(HttpContext context, GatewayOperation operation, ApiSurface surface, string? pathAlias = null)
     {
-        // Started here so that every attempt span, started further down this call, is its child.
-        var activity = _telemetry.StartRequest(operation);
-        try
+        // Started here so that every attempt span, started further down this call, is its child. Ended with its outcome
+        // when the request reached routing; otherwise (refused before) just ended.
+        using var activity = _telemetry.StartRequest(operation);
+        var start = _time.GetTimestamp();
+        var cancellationToken = context.RequestAborted;
+        var request = context.Request;
+        var response = context.Response;
+        var requestId = RequestIds.FromHeaderOrNew(request.Headers[RequestIds.Header]);
+        response.Headers[RequestIds.Header] = requestId;
+        if (await _admission.AdmitAsync(context).ConfigureAwait(false) is not { } caller)
         {
-            var start = _time.GetTimestamp();
-            var cancellationToken = context.RequestAborted;
-            var request = context.Request;
-            var response = context.Response;
-            var requestId = RequestIds.FromHeaderOrNew(request.Headers[RequestIds.Header]);
-            response.Headers[RequestIds.Header] = requestId;
-            if (await _admission.AdmitAsync(context).ConfigureAwait(false) is not { } caller)
-            {
-                return; // A preflight, or a refusal: answered, no usage record.
-            }
-
-            var read = await RequestReader.ReadAsync(request, _maxBodyBytes, cancellationToken).ConfigureAwait(false);
-            if (read.Error is not null)
-            {
-                await WriteErrorAsync(response, read.Error, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            if (read.Body is not { } body)
-            {
-                return; // The caller left.
-            }
-
-            using (body)
-            {
-                var parseError = RequestBodyParser.TryParse(body.Span, operation, out var parsed);
-                if (parseError is not null)
-                {
-                    await WriteErrorAsync(response, parseError, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                // The deployment URL names the alias in its path; the body's model, if any, is replaced like any other.
-                var alias = surface == ApiSurface.AzureOpenAIDeployment ? pathAlias : parsed.Model;
-                if (string.IsNullOrEmpty(alias) && surface == ApiSurface.Models)
-                {
-                    alias = request.Headers[ModelDeploymentHeader].ToString();
-                }
-
-                if (string.IsNullOrEmpty(alias))
-                {
-                    var where = surface == ApiSurface.Models ? "'model' in the body or the azureml-model-deployment header" : "'model' in the body";
-                    await WriteErrorAsync(response, new GatewayError(GatewayErrorCode.NoModelName, $"No model name: set {where} to an alias.", "model"), cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                var limit = default(LimitTicket);
-                if ((_admission.Authorize(context, caller, alias) ?? _limits.Admit(context, caller, alias, body.Span, operation, out limit)) is { } refused)
-                {
-                    await WriteErrorAsync(response, refused, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                // From here on the request has reached routing: it gets exactly one usage record.
-                _telemetry.SetRoute(activity, alias, caller);
-                var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, operation) { Alias = alias, Streamed = parsed.Stream };
-                var (status, errorCode) = await RouteAsync(context, exchange, body, parsed, operation, cancellationToken).ConfigureAwait(false);
-                var record = exchange.ToRecord(status, errorCode);
-                _limits.Settle(limit, record);
-                _usage.Record(record);
-                _telemetry.EndRequest(activity, record, exchange.ResponseModel, exchange.FinishReasons, exchange.Attempts > 0 ? exchange.GatewayMs : record.LatencyMs);
-            }
+            return; // A preflight, or a refusal: answered, no usage record.
         }
-        finally
+
+        var read = await RequestReader.ReadAsync(request, _maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (read.Error is not null)
         {
-            // Ended with its outcome when the request reached routing; otherwise (refused before) just ended.
-            activity?.Dispose();
+            await WriteErrorAsync(response, read.Error, cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        if (read.Body is not { } body)
+        {
+            return; // The caller left.
+        }
+
+        using var ownedBody = body;
+        var parseError = RequestBodyParser.TryParse(body.Span, operation, out var parsed);
+        if (parseError is not null)
+        {
+            await WriteErrorAsync(response, parseError, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The deployment URL names the alias in its path; the body's model, if any, is replaced like any other.
+        var alias = surface == ApiSurface.AzureOpenAIDeployment ? pathAlias : parsed.Model;
+        if (string.IsNullOrEmpty(alias) && surface == ApiSurface.Models)
+        {
+            alias = request.Headers[ModelDeploymentHeader].ToString();
+        }
+
+        if (string.IsNullOrEmpty(alias))
+        {
+            var where = surface == ApiSurface.Models ? "'model' in the body or the azureml-model-deployment header" : "'model' in the body";
+            await WriteErrorAsync(response, new GatewayError(GatewayErrorCode.NoModelName, $"No model name: set {where} to an alias.", "model"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var limit = default(LimitTicket);
+        if ((_admission.Authorize(context, caller, alias) ?? _limits.Admit(context, caller, alias, body.Span, operation, out limit)) is { } refused)
+        {
+            await WriteErrorAsync(response, refused, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // From here on the request has reached routing: it gets exactly one usage record.
+        _telemetry.SetRoute(activity, alias, caller);
+        var exchange = new Exchange(_time, start, _time.GetUtcNow(), requestId, caller, operation) { Alias = alias, Streamed = parsed.Stream };
+        var (status, errorCode) = await RouteAsync(context, exchange, body, parsed, operation, cancellationToken).ConfigureAwait(false);
+        var record = exchange.ToRecord(status, errorCode);
+        _limits.Settle(limit, record);
+        _usage.Record(record);
+        _telemetry.EndRequest(activity, record, exchange.ResponseModel, exchange.FinishReasons, exchange.Attempts > 0 ? exchange.GatewayMs : record.LatencyMs);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
